@@ -1,0 +1,1 @@
+"""Jixiao (绩效): performance management of SME special funds."""

@@ -1,0 +1,225 @@
+"""The ``jixiao`` command: recompute and audit evaluation tables from case files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from jixiao.core.audit import Finding, Severity, has_errors
+from jixiao.core.case import Case, DepartmentSummary
+from jixiao.core.money import fmt
+from jixiao.core.review import TableReport, review
+from jixiao.core.rules import RuleSet, RuleSetError
+from jixiao.core.scoring import MethodInputError
+from jixiao.io import rulesets
+from jixiao.io.cases import CaseError, discover, load
+
+app = typer.Typer(
+    help="绩效 Jixiao：重新计算并审核绩效评价表。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+PathsArg = Annotated[
+    list[Path], typer.Argument(help="案例文件或文件夹（递归查找 .yaml/.yml/.json）")
+]
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", help="规则集名称（默认按地区与年度选择，或用文件中的 rules）"),
+]
+
+
+def _rules_for(document: Case | DepartmentSummary, override: str | None) -> RuleSet:
+    name = override or document.rules
+    if name:
+        return rulesets.load(name)
+    return rulesets.select(document.meta.region, document.meta.year)
+
+
+def _reports(paths: list[Path], override: str | None) -> tuple[list[TableReport], list[str]]:
+    """Review every file; unreadable ones become messages instead of reports."""
+    if override:
+        rulesets.load(override)  # an unknown name fails once, before any file is read
+    reports: list[TableReport] = []
+    problems: list[str] = []
+    files = list(discover(paths))
+    if not files:
+        problems.append(f"未找到案例文件：{'、'.join(map(str, paths))}")
+    for file in files:
+        try:
+            document = load(file)
+            reports.append(review(document, _rules_for(document, override)))
+        except CaseError as error:
+            problems.append(str(error))
+        except (RuleSetError, MethodInputError) as error:
+            problems.append(f"文件 {file}：{error}")
+    return reports, problems
+
+
+def _exit_code(reports: list[TableReport], problems: list[str]) -> int:
+    if problems:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if any(has_errors(list(r.findings)) for r in reports) else EXIT_OK
+
+
+def _d(value: Decimal | None) -> str:
+    return "—" if value is None else fmt(value)
+
+
+def _print_tree(report: TableReport) -> None:
+    result = report.result
+    table = Table(title=f"{report.project}（{report.file}）", show_lines=False)
+    table.add_column("指标")
+    for column in ("分值", "得分", "发布得分"):
+        table.add_column(column, justify="right")
+    table.add_column("方法")
+    table.add_column("计算过程")
+    if result is not None:
+        for score in result.scores:
+            indent = "  " * (score.depth - 1)
+            printed = score.indicator.published_score
+            changed = printed is not None and score.value is not None and printed != score.value
+            table.add_row(
+                f"{indent}{score.indicator.label}",
+                _d(score.weight),
+                Text(_d(score.value), style="bold red" if changed else ""),
+                _d(printed),
+                score.method,
+                score.detail if score.indicator.is_leaf else "",
+            )
+    out.print(table)
+
+
+def _print_summary_line(report: TableReport) -> None:
+    if report.result is None:
+        out.print(
+            f"全年预算数合计 {_d(report.computed_total)}（发布 {_d(report.published_total)}）"
+        )
+        return
+    result = report.result
+    notes = []
+    if result.rescaled:
+        notes.append("含不适用指标，已折算为100分")
+    if result.deductions:
+        notes.append(f"扣分项 −{_d(result.deductions)}")
+    if result.execution_percent is not None:
+        notes.append(f"执行率 {_d(result.execution_percent.quantize(Decimal('0.01')))}%")
+    out.print(
+        f"总分 [bold]{_d(report.computed_total)}[/bold]（发布 {_d(report.published_total)}），"
+        f"等级 [bold]{report.computed_grade}[/bold]（发布 {report.published_grade or '—'}），"
+        f"规则集 {report.rules}" + (f"；{'；'.join(notes)}" if notes else "")
+    )
+
+
+def _print_findings(findings: tuple[Finding, ...]) -> None:
+    if not findings:
+        out.print("[green]未发现问题[/green]")
+        return
+    for finding in findings:
+        style = SEVERITY_STYLE[finding.severity]
+        out.print(
+            f"  [{style}]{SEVERITY_LABEL[finding.severity]} {finding.code.value}[/{style}]"
+            f" {finding.path}：{finding.message}  [dim]#{finding.fingerprint}[/dim]"
+        )
+
+
+def _fail_unreadable(problems: list[str]) -> None:
+    for problem in problems:
+        err.print(f"[bold red]无法读取[/bold red] {problem}")
+
+
+@app.command()
+def score(paths: PathsArg, rules: RulesOpt = None) -> None:
+    """重新计算每张表：逐项得分及依据、总分和等级。"""
+    try:
+        reports, problems = _reports(paths, rules)
+    except RuleSetError as error:
+        err.print(f"[bold red]规则集错误[/bold red] {error}")
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    for report in reports:
+        if report.result is not None:
+            _print_tree(report)
+        else:
+            out.print(f"[bold]{report.project}[/bold]（{report.file}）")
+        _print_summary_line(report)
+        out.print()
+    _fail_unreadable(problems)
+    raise typer.Exit(EXIT_UNREADABLE if problems else EXIT_OK)
+
+
+def report_json(report: TableReport) -> dict[str, Any]:
+    """The stable ``--json`` shape, documented in docs/audit-json.md."""
+
+    def number(value: Decimal | None) -> str | None:
+        return None if value is None else fmt(value)
+
+    return {
+        "file": report.file,
+        "project": report.project,
+        "rules": report.rules,
+        "computed_total": number(report.computed_total),
+        "published_total": number(report.published_total),
+        "computed_grade": report.computed_grade,
+        "published_grade": report.published_grade,
+        "findings": [
+            {
+                "code": f.code.value,
+                "severity": f.severity.value,
+                "path": f.path,
+                "message": f.message,
+                "fingerprint": f.fingerprint,
+            }
+            for f in report.findings
+        ],
+    }
+
+
+@app.command()
+def audit(
+    paths: PathsArg,
+    rules: RulesOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（每张表一个对象）")] = False,
+) -> None:
+    """审核：重新计算并与发布值比较，逐条列出发现的问题。
+
+    退出码：0 无错误级问题；1 有错误级问题；2 文件无法读取。
+    """
+    try:
+        reports, problems = _reports(paths, rules)
+    except RuleSetError as error:
+        err.print(f"[bold red]规则集错误[/bold red] {error}")
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    if as_json:
+        print(json.dumps([report_json(r) for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            out.print(f"[bold]{report.file}[/bold] — {report.project}")
+            _print_summary_line(report)
+            _print_findings(report.findings)
+            out.print()
+    _fail_unreadable(problems)
+    raise typer.Exit(_exit_code(reports, problems))
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """列出可用的规则集。"""
+    for name in rulesets.available():
+        ruleset = rulesets.load(name)
+        regions = "、".join(ruleset.regions) or "全国"
+        out.print(f"{ruleset.label}\t{ruleset.title}\t适用：{regions}")

@@ -1,0 +1,447 @@
+"""Audit: recompute everything and compare with what was published.
+
+Each finding has a stable code, a severity, the indicator path, a Chinese message and a
+fingerprint that stays the same for the same problem in the same table, so a reviewer's
+"confirmed/dismissed" can stick to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
+from jixiao.core.evaluation import EvaluationResult, Score, Source
+from jixiao.core.indicators import ProblemCode, TreeProblem, walk
+from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
+from jixiao.core.rules import ExecutionDenominator, RuleSet, grade_rank, normalize_grade
+from jixiao.core.scoring.base import show
+from jixiao.core.targets import parse, units_compatible
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Code(StrEnum):
+    SUM_MISMATCH = "SUM_MISMATCH"
+    TOTAL_MISMATCH = "TOTAL_MISMATCH"
+    SCORE_EXCEEDS_WEIGHT = "SCORE_EXCEEDS_WEIGHT"
+    WEIGHTS_NOT_100 = "WEIGHTS_NOT_100"
+    CHILD_WEIGHTS_MISMATCH = "CHILD_WEIGHTS_MISMATCH"
+    LEAF_WITHOUT_WEIGHT = "LEAF_WITHOUT_WEIGHT"
+    MANUAL_REASON_MISSING = "MANUAL_REASON_MISSING"
+    EXECUTION_RATE_MISMATCH = "EXECUTION_RATE_MISMATCH"
+    EXECUTION_SCORE_MISMATCH = "EXECUTION_SCORE_MISMATCH"
+    ROUNDING_VARIANT = "ROUNDING_VARIANT"
+    GRADE_MISMATCH = "GRADE_MISMATCH"
+    GRADE_UNKNOWN = "GRADE_UNKNOWN"
+    GRADE_RULE_VIOLATION = "GRADE_RULE_VIOLATION"
+    MET_BUT_DEDUCTED = "MET_BUT_DEDUCTED"
+    MISSED_BUT_FULL = "MISSED_BUT_FULL"
+    DEVIATION_NOTE_MISSING = "DEVIATION_NOTE_MISSING"
+    UNIT_MISMATCH = "UNIT_MISMATCH"
+    SCORE_METHOD_MISMATCH = "SCORE_METHOD_MISMATCH"
+    INDICATOR_COUNT_MISMATCH = "INDICATOR_COUNT_MISMATCH"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: Code
+    severity: Severity
+    path: str
+    message: str
+    fingerprint: str
+
+
+def fingerprint(identity: str, code: Code, path: str) -> str:
+    digest = hashlib.sha256(f"{identity}\x1f{code.value}\x1f{path}".encode()).hexdigest()
+    return digest[:16]
+
+
+class _Collector:
+    """Builds findings for one table, fingerprinting each against the table's identity."""
+
+    def __init__(self, meta: CaseMeta) -> None:
+        self.identity = meta.identity
+        self.findings: list[Finding] = []
+
+    def add(self, code: Code, severity: Severity, path: str, message: str) -> None:
+        self.findings.append(
+            Finding(code, severity, path, message, fingerprint(self.identity, code, path))
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How a printed figure relates to the exact value."""
+
+    ok: bool
+    seen: Rounding | None  # the rounding that reproduces the printed figure, if any
+    expected: Decimal  # the exact value rounded the rule set's way, at the printed precision
+    within_tolerance: bool
+
+
+def compare_printed(exact: Decimal, printed: Decimal, rules: RuleSet) -> Comparison:
+    """Does ``printed`` come from ``exact`` by the rule set's rounding, another one, or neither?"""
+    places = places_of(printed)
+    expected = quantize(exact, places, rules.rounding)
+    if expected == printed:
+        return Comparison(True, rules.rounding, expected, True)
+    for mode in (Rounding.HALF_UP, Rounding.DOWN):
+        if quantize(exact, places, mode) == printed:
+            return Comparison(False, mode, expected, True)
+    within = abs(printed - exact) <= rules.tolerance
+    return Comparison(False, None, expected, within)
+
+
+def _rounding_note(seen: Rounding | None, rules: RuleSet) -> str:
+    if seen is None:
+        return "无法由四舍五入或截断得到"
+    return f"发布值系{seen.label}所得（规则集为{rules.rounding.label}）"
+
+
+# Evaluations --------------------------------------------------------------------------------
+
+_TREE_CODES = {
+    ProblemCode.WEIGHTS_NOT_100: Code.WEIGHTS_NOT_100,
+    ProblemCode.CHILD_WEIGHTS_MISMATCH: Code.CHILD_WEIGHTS_MISMATCH,
+    ProblemCode.LEAF_WITHOUT_WEIGHT: Code.LEAF_WITHOUT_WEIGHT,
+    ProblemCode.MANUAL_REASON_MISSING: Code.MANUAL_REASON_MISSING,
+}
+
+
+def _tree_problem_message(problem: TreeProblem) -> str:
+    if problem.code is ProblemCode.WEIGHTS_NOT_100:
+        return f"各一级指标（含执行率）分值合计 {show(problem.found or ZERO)}，应为 {show(problem.expected or ZERO)}"
+    if problem.code is ProblemCode.CHILD_WEIGHTS_MISMATCH:
+        return f"下级指标分值合计 {show(problem.found or ZERO)}，与本级分值 {show(problem.expected or ZERO)} 不符"
+    if problem.code is ProblemCode.LEAF_WITHOUT_WEIGHT:
+        return "末级指标未设分值"
+    return "人工评分须填写理由"
+
+
+def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Finding]:
+    out = _Collector(case.meta)
+    for problem in case.tree.problems:
+        out.add(
+            _TREE_CODES[problem.code], Severity.ERROR, problem.path, _tree_problem_message(problem)
+        )
+    for score in result.scores:
+        _check_score(score, result, rules, out)
+    _check_total(case, result, rules, out)
+    _check_execution_rate(case, rules, out)
+    _check_grade(case, result, rules, out)
+    _check_declared_counts(case, out)
+    return out.findings
+
+
+def _published_children_sum(score: Score) -> Decimal | None:
+    values = [child.published_score for child in score.indicator.children]
+    if any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def _check_score(score: Score, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
+    indicator, path = score.indicator, score.path_text
+    printed = indicator.published_score
+    if printed is not None and (printed > score.weight or printed < ZERO):
+        out.add(
+            Code.SCORE_EXCEEDS_WEIGHT,
+            Severity.ERROR,
+            path,
+            f"得分 {show(printed)} 超出 0–{show(score.weight)} 的范围",
+        )
+    if not indicator.is_leaf:
+        children = _published_children_sum(score)
+        if (
+            printed is not None
+            and children is not None
+            and abs(printed - children) > rules.tolerance
+        ):
+            out.add(
+                Code.SUM_MISMATCH,
+                Severity.ERROR,
+                path,
+                f"小计 {show(printed)} 与下级得分合计 {show(children)} 不符",
+            )
+        return
+    if score.source is Source.NOT_APPLICABLE:
+        return
+    _check_against_method(score, rules, out)
+    _check_achievement(score, out)
+    _check_units(score, out)
+
+
+def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None:
+    indicator, path, outcome = score.indicator, score.path_text, score.outcome
+    given = (
+        indicator.manual_score if indicator.manual_score is not None else indicator.published_score
+    )
+    if outcome is None or given is None:
+        return
+    which = "人工评分" if indicator.manual_score is not None else "填报得分"
+    is_execution = indicator.method is not None and indicator.method.code == "execution"
+    code = Code.EXECUTION_SCORE_MISMATCH if is_execution else Code.SCORE_METHOD_MISMATCH
+    if outcome.value is not None:
+        exact = max(ZERO, min(outcome.value, score.weight))
+        seen = compare_printed(exact, given, rules)
+        if seen.ok:
+            return
+        if seen.seen is not None:
+            out.add(
+                Code.ROUNDING_VARIANT,
+                Severity.INFO,
+                path,
+                f"{which} {show(given)}：{_rounding_note(seen.seen, rules)}，按规则应为 {show(seen.expected)}",
+            )
+            return
+        severity = Severity.WARNING if seen.within_tolerance else Severity.ERROR
+        out.add(
+            code,
+            severity,
+            path,
+            f"{which} {show(given)} 与{score.method}计算结果 {show(seen.expected)} 不符：{outcome.formula}",
+        )
+    elif outcome.band is not None:
+        low, high = outcome.band
+        if given < low - rules.tolerance or given > high + rules.tolerance:
+            out.add(
+                code,
+                Severity.ERROR,
+                path,
+                f"{which} {show(given)} 不在{score.method}允许的区间内：{outcome.formula}",
+            )
+
+
+def _has_note(score: Score) -> bool:
+    indicator = score.indicator
+    return bool(indicator.deviation_note.strip() or indicator.manual_reason.strip())
+
+
+def _check_achievement(score: Score, out: _Collector) -> None:
+    indicator, path = score.indicator, score.path_text
+    given = (
+        indicator.manual_score if indicator.manual_score is not None else indicator.published_score
+    )
+    if given is None:
+        return
+    achieved = score.outcome.met if score.outcome else None
+    if achieved is None and indicator.target:
+        from jixiao.core.targets import is_met
+
+        achieved = is_met(
+            parse(indicator.target),
+            parse(indicator.actual),
+            lower_is_better=indicator.lower_is_better,
+        )
+    below_full = given < score.weight
+    if achieved and below_full and not _has_note(score):
+        out.add(
+            Code.MET_BUT_DEDUCTED,
+            Severity.WARNING,
+            path,
+            f"实际完成值“{indicator.actual}”已达到年度指标值“{indicator.target}”，"
+            f"却只得 {show(given)}/{show(score.weight)}，且未说明偏差原因",
+        )
+        return
+    if achieved is False and not below_full:
+        out.add(
+            Code.MISSED_BUT_FULL,
+            Severity.WARNING,
+            path,
+            f"实际完成值“{indicator.actual}”未达到年度指标值“{indicator.target}”，却得满分 {show(given)}",
+        )
+    is_execution = indicator.method is not None and indicator.method.code == "execution"
+    if below_full and not is_execution and not _has_note(score) and not indicator.rationale.strip():
+        out.add(
+            Code.DEVIATION_NOTE_MISSING,
+            Severity.INFO,
+            path,
+            f"得分 {show(given)}/{show(score.weight)} 未达满分，未填写偏差原因分析及改进措施",
+        )
+
+
+def _check_units(score: Score, out: _Collector) -> None:
+    indicator = score.indicator
+    target, actual = parse(indicator.target), parse(indicator.actual)
+    if (
+        target.is_quantitative
+        and actual.is_quantitative
+        and not units_compatible(target.unit, actual.unit)
+    ):
+        out.add(
+            Code.UNIT_MISMATCH,
+            Severity.WARNING,
+            score.path_text,
+            f"年度指标值单位“{target.unit}”与实际完成值单位“{actual.unit}”不一致，无法比较",
+        )
+
+
+def _check_total(case: Case, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
+    printed = case.published.total
+    if printed is None:
+        return
+    roots = [root.published_score for root in case.tree.roots]
+    if all(v is not None for v in roots):
+        parts = sum((v for v in roots if v is not None), ZERO)
+        deducted = sum(
+            (d.published if d.published is not None else d.amount for d in case.tree.deductions),
+            ZERO,
+        )
+        if abs(parts - deducted - printed) > rules.tolerance:
+            out.add(
+                Code.SUM_MISMATCH,
+                Severity.ERROR,
+                "总分",
+                f"总分 {show(printed)} 与各项得分合计 {show(parts - deducted)} 不符",
+            )
+    if abs(result.total - printed) > rules.tolerance:
+        out.add(
+            Code.TOTAL_MISMATCH,
+            Severity.ERROR,
+            "总分",
+            f"发布总分 {show(printed)}，重新计算为 {show(result.total)}",
+        )
+
+
+def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
+    budget = case.budget
+    if budget is None or budget.published_rate is None:
+        return
+    exact = budget.execution_percent(rules.execution_denominator)
+    if exact is None:
+        return
+    denominator = (
+        "实际到位资金"
+        if rules.execution_denominator is ExecutionDenominator.ARRIVED
+        else "全年预算数"
+    )
+    _compare_rate(exact, budget.published_rate, rules, out, "执行率", denominator)
+
+
+def _compare_rate(
+    exact: Decimal, printed: Decimal, rules: RuleSet, out: _Collector, path: str, denominator: str
+) -> None:
+    seen = compare_printed(exact, printed, rules)
+    if seen.ok:
+        return
+    if seen.seen is not None:
+        out.add(
+            Code.ROUNDING_VARIANT,
+            Severity.INFO,
+            path,
+            f"执行率 {show(printed)}%：{_rounding_note(seen.seen, rules)}，按规则应为 {show(seen.expected)}%",
+        )
+        return
+    severity = Severity.WARNING if seen.within_tolerance else Severity.ERROR
+    out.add(
+        Code.EXECUTION_RATE_MISMATCH,
+        severity,
+        path,
+        f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为 {show(seen.expected)}%"
+        f"（{_rounding_note(None, rules)}）",
+    )
+
+
+def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
+    raw = case.published.grade
+    if raw is None:
+        return
+    grade = normalize_grade(raw)
+    if grade is None:
+        out.add(Code.GRADE_UNKNOWN, Severity.ERROR, "等级", f"无法识别的等级“{raw}”")
+        return
+    if case.published.total is not None:
+        banded = rules.grade_for(case.published.total)
+        if banded != grade:
+            out.add(
+                Code.GRADE_MISMATCH,
+                Severity.ERROR,
+                "等级",
+                f"总分 {show(case.published.total)} 按等级划分应为“{banded}”，发布为“{raw}”",
+            )
+    _check_grade_cap(grade, raw, result.execution_percent, rules, out, "等级")
+
+
+def _check_grade_cap(
+    grade: str, raw: str, execution: Decimal | None, rules: RuleSet, out: _Collector, path: str
+) -> None:
+    best = rules.best_grade_allowed(execution)
+    if execution is not None and grade_rank(grade) < grade_rank(best):
+        out.add(
+            Code.GRADE_RULE_VIOLATION,
+            Severity.ERROR,
+            path,
+            f"执行率 {show(rules.round(execution))}%，按{rules.title or rules.name}结论最高为“{best}”，"
+            f"发布为“{raw}”",
+        )
+
+
+def _check_declared_counts(case: Case, out: _Collector) -> None:
+    counts = Counter(len(path) for path, _ in walk(case.tree.roots))
+    for level, declared in sorted(case.published.declared_counts.items()):
+        if counts[level] != declared:
+            out.add(
+                Code.INDICATOR_COUNT_MISMATCH,
+                Severity.INFO,
+                f"{level}级指标",
+                f"报告文字称{level}级指标 {declared} 个，表中实有 {counts[level]} 个",
+            )
+
+
+# Department summaries ---------------------------------------------------------------------
+
+
+def audit_summary(summary: DepartmentSummary, rules: RuleSet) -> list[Finding]:
+    out = _Collector(summary.meta)
+    for row in summary.rows:
+        _check_row(row, rules, out)
+    total = summary.published.total_budget
+    if total is not None:
+        parts = sum((row.full_year_budget for row in summary.rows), ZERO)
+        if abs(parts - total) > rules.tolerance:
+            out.add(
+                Code.SUM_MISMATCH,
+                Severity.ERROR,
+                "合计",
+                f"全年预算数合计 {show(parts)}，发布为 {show(total)}",
+            )
+    return out.findings
+
+
+def row_path(row: SummaryRow) -> str:
+    return f"{row.no}. {row.project}"
+
+
+def row_execution_percent(row: SummaryRow) -> Decimal | None:
+    if row.full_year_budget <= ZERO:
+        return None
+    return row.executed / row.full_year_budget * HUNDRED
+
+
+def _check_row(row: SummaryRow, rules: RuleSet, out: _Collector) -> None:
+    path = row_path(row)
+    exact = row_execution_percent(row)
+    if exact is not None and row.published_rate is not None:
+        _compare_rate(exact, row.published_rate, rules, out, path, "全年预算数")
+    grade = normalize_grade(row.conclusion)
+    if grade is None:
+        out.add(Code.GRADE_UNKNOWN, Severity.ERROR, path, f"无法识别的自评结论“{row.conclusion}”")
+        return
+    _check_grade_cap(grade, row.conclusion, exact, rules, out, path)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def iter_codes(findings: list[Finding]) -> Iterator[str]:
+    return (f.code.value for f in findings)

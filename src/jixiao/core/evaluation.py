@@ -1,0 +1,172 @@
+"""Recompute a table: every leaf through its method, parents as sums, total, rescaling,
+deductions and grade — each score carrying its explanation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from jixiao.core.indicators import Indicator, IndicatorTree, path_text
+from jixiao.core.money import HUNDRED, ZERO, clamp
+from jixiao.core.rules import grade_rank
+from jixiao.core.scoring import Outcome, ScoringContext, get
+from jixiao.core.scoring.base import show
+
+
+class Source(StrEnum):
+    METHOD = "method"  # computed by the indicator's method
+    MANUAL = "manual"  # set by hand, with a reason
+    PUBLISHED = "published"  # the method could not compute: the printed score is accepted
+    CHILDREN = "children"  # a parent: the sum of its children
+    NOT_APPLICABLE = "not_applicable"
+    MISSING = "missing"  # nothing to go on: counts as 0
+
+
+SOURCE_LABELS = {
+    Source.METHOD: "计算",
+    Source.MANUAL: "人工评分",
+    Source.PUBLISHED: "采用填报得分",
+    Source.CHILDREN: "下级合计",
+    Source.NOT_APPLICABLE: "不适用",
+    Source.MISSING: "无得分",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    path: tuple[str, ...]
+    indicator: Indicator
+    weight: Decimal
+    value: Decimal | None  # the score of record, rounded by the rule set
+    computed: Decimal | None  # what the method gives, rounded (None for judgement methods)
+    source: Source
+    method: str
+    rules: str
+    outcome: Outcome | None = None
+
+    @property
+    def path_text(self) -> str:
+        return path_text(self.path)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def explanation(self) -> str:
+        """Why this score, in Chinese: method, rule-set version, formula with numbers."""
+        return f"[{self.method or '—'} · {self.rules}] {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        """The explanation without its method/rule-set head."""
+        value = show(self.value or ZERO)
+        if self.source is Source.CHILDREN:
+            return f"下级得分合计 = {value}"
+        if self.source is Source.NOT_APPLICABLE:
+            return "不适用，不计分，总分按适用分值折算为100分"
+        formula = self.outcome.formula if self.outcome else "未指定评分方法"
+        if self.source is Source.MANUAL:
+            reason = self.indicator.manual_reason
+            return f"人工评分 {value}/{show(self.weight)}（理由：{reason}）；方法：{formula}"
+        if self.source is Source.PUBLISHED:
+            return f"{formula}；采用填报得分 {value}/{show(self.weight)}"
+        if self.source is Source.MISSING:
+            return f"{formula}；无得分"
+        return formula
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    scores: tuple[Score, ...]  # depth-first, parents before their children
+    raw_total: Decimal  # sum of the roots' scores
+    rescaled: bool  # not-applicable indicators were left out and the total scaled to 100
+    deductions: Decimal
+    total: Decimal
+    grade: str  # from the bands, capped by the rule set (浙江: < 91 % executed is not 优)
+    execution_percent: Decimal | None  # exact, by the rule set's denominator
+    best_grade_allowed: str
+    rules: str
+
+    def by_path(self) -> dict[str, Score]:
+        return {score.path_text: score for score in self.scores}
+
+
+def worse_grade(a: str, b: str) -> str:
+    return a if grade_rank(a) >= grade_rank(b) else b
+
+
+def _method_title(indicator: Indicator) -> str:
+    if indicator.method is None:
+        return ""
+    return f"{get(indicator.method.code).title}"
+
+
+def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext) -> Score:
+    weight = indicator.effective_weight
+    rules = ctx.rules
+    title = _method_title(indicator)
+    if indicator.not_applicable:
+        return Score(path, indicator, weight, None, None, Source.NOT_APPLICABLE, title, rules.label)
+    outcome = (
+        get(indicator.method.code).outcome(indicator, weight, ctx) if indicator.method else None
+    )
+    computed = (
+        rules.round(clamp(outcome.value, ZERO, weight))
+        if outcome is not None and outcome.value is not None
+        else None
+    )
+    if indicator.manual_score is not None:
+        value, source = indicator.manual_score, Source.MANUAL
+    elif computed is not None:
+        value, source = computed, Source.METHOD
+    elif indicator.published_score is not None:
+        value, source = indicator.published_score, Source.PUBLISHED
+    else:
+        value, source = None, Source.MISSING
+    return Score(path, indicator, weight, value, computed, source, title, rules.label, outcome)
+
+
+def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringContext) -> list[Score]:
+    """Scores of ``indicator`` and its subtree, the indicator's own first."""
+    path = (*prefix, indicator.label)
+    if indicator.is_leaf:
+        return [score_leaf(indicator, path, ctx)]
+    below: list[Score] = []
+    total = ZERO
+    for child in indicator.children:
+        subtree = _score_tree(child, path, ctx)
+        total += subtree[0].value or ZERO
+        below.extend(subtree)
+    source = Source.NOT_APPLICABLE if indicator.applicable_weight == ZERO else Source.CHILDREN
+    weight = indicator.effective_weight
+    own = Score(path, indicator, weight, total, total, source, "", ctx.rules.label)
+    return [own, *below]
+
+
+def evaluate(tree: IndicatorTree, ctx: ScoringContext) -> EvaluationResult:
+    rules = ctx.rules
+    scores: list[Score] = []
+    for root in tree.roots:
+        scores.extend(_score_tree(root, (), ctx))
+    raw = sum((s.value for s in scores if s.depth == 1 and s.value is not None), ZERO)
+    applicable = tree.applicable_weight
+    rescaled = tree.has_not_applicable and ZERO < applicable < tree.total_weight
+    total = rules.round(raw * HUNDRED / applicable) if rescaled else raw
+    deductions = sum((d.amount for d in tree.deductions), ZERO)
+    total = max(ZERO, total - deductions)
+    execution = ctx.budget.execution_percent(rules.execution_denominator) if ctx.budget else None
+    best = rules.best_grade_allowed(execution)
+    return EvaluationResult(
+        scores=tuple(scores),
+        raw_total=raw,
+        rescaled=rescaled,
+        deductions=deductions,
+        total=total,
+        grade=worse_grade(rules.grade_for(total), best),
+        execution_percent=execution,
+        best_grade_allowed=best,
+        rules=rules.label,
+    )

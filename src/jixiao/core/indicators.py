@@ -1,0 +1,173 @@
+"""Indicator trees: any depth, weights, validation, not-applicable leaves, deductions.
+
+A tree that does not add up can be built (users type broken tables), but never silently:
+:class:`IndicatorTree` validates on construction and carries its problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from jixiao.core.money import HUNDRED, ZERO
+
+PATH_SEPARATOR = " / "
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def empty() -> Mapping[Any, Any]:
+    """A shared read-only empty mapping (a dataclass default must come from a factory)."""
+    return EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class MethodSpec:
+    """A named scoring method with its parameters (see :mod:`jixiao.core.scoring`)."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One row of an evaluation table; leaves carry target, actual and a method."""
+
+    name: str
+    code: str = ""
+    weight: Decimal | None = None
+    children: tuple[Indicator, ...] = ()
+    target: str | None = None
+    actual: str | None = None
+    method: MethodSpec | None = None
+    facts: Mapping[str, Any] = field(default_factory=empty)
+    published_score: Decimal | None = None
+    manual_score: Decimal | None = None
+    manual_reason: str = ""
+    rationale: str = ""
+    deviation_note: str = ""
+    not_applicable: bool = False
+    lower_is_better: bool | None = None
+    line: int | None = None  # where it was written in the case file, for messages
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}" if self.code else self.name
+
+    @property
+    def effective_weight(self) -> Decimal:
+        """The written weight, or the sum of the children's when the table leaves it blank."""
+        if self.weight is not None:
+            return self.weight
+        return sum((child.effective_weight for child in self.children), ZERO)
+
+    @property
+    def applicable_weight(self) -> Decimal:
+        """Weight still in play once not-applicable leaves are left out."""
+        if self.not_applicable:
+            return ZERO
+        if self.is_leaf:
+            return self.effective_weight
+        return sum((child.applicable_weight for child in self.children), ZERO)
+
+
+class ProblemCode(StrEnum):
+    WEIGHTS_NOT_100 = "WEIGHTS_NOT_100"
+    CHILD_WEIGHTS_MISMATCH = "CHILD_WEIGHTS_MISMATCH"
+    LEAF_WITHOUT_WEIGHT = "LEAF_WITHOUT_WEIGHT"
+    MANUAL_REASON_MISSING = "MANUAL_REASON_MISSING"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeProblem:
+    code: ProblemCode
+    path: str
+    expected: Decimal | None = None
+    found: Decimal | None = None
+
+
+def walk(
+    indicators: tuple[Indicator, ...], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Indicator]]:
+    """Depth-first (path, indicator) pairs; the path holds each ancestor's label."""
+    for indicator in indicators:
+        path = (*prefix, indicator.label)
+        yield path, indicator
+        yield from walk(indicator.children, path)
+
+
+def path_text(path: tuple[str, ...]) -> str:
+    return PATH_SEPARATOR.join(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction:
+    """扣分项: points taken off after the sum, e.g. 工作配合 −0.5 per occurrence, at most 10."""
+
+    name: str
+    per_occurrence: Decimal | None = None
+    occurrences: int = 0
+    points: Decimal | None = None  # a direct amount when the table gives one
+    cap: Decimal | None = None
+    reason: str = ""
+    published: Decimal | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        if self.points is not None:
+            raw = self.points
+        elif self.per_occurrence is not None:
+            raw = self.per_occurrence * self.occurrences
+        else:
+            raw = ZERO
+        return min(raw, self.cap) if self.cap is not None else raw
+
+
+@dataclass(frozen=True)
+class IndicatorTree:
+    """The roots of a table (the 执行率 row included) plus its 扣分项."""
+
+    roots: tuple[Indicator, ...]
+    deductions: tuple[Deduction, ...] = ()
+    expected_total: Decimal = HUNDRED
+    problems: tuple[TreeProblem, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "problems", tuple(self._validate()))
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((root.effective_weight for root in self.roots), ZERO)
+
+    @property
+    def applicable_weight(self) -> Decimal:
+        return sum((root.applicable_weight for root in self.roots), ZERO)
+
+    @property
+    def has_not_applicable(self) -> bool:
+        return any(ind.not_applicable for _, ind in walk(self.roots))
+
+    def _validate(self) -> Iterator[TreeProblem]:
+        if self.total_weight != self.expected_total:
+            yield TreeProblem(
+                ProblemCode.WEIGHTS_NOT_100, "", self.expected_total, self.total_weight
+            )
+        for path, indicator in walk(self.roots):
+            where = path_text(path)
+            if indicator.is_leaf and indicator.weight is None:
+                yield TreeProblem(ProblemCode.LEAF_WITHOUT_WEIGHT, where)
+            if indicator.manual_score is not None and not indicator.manual_reason.strip():
+                yield TreeProblem(ProblemCode.MANUAL_REASON_MISSING, where)
+            if indicator.children and indicator.weight is not None:
+                children = sum((c.effective_weight for c in indicator.children), ZERO)
+                if children != indicator.weight:
+                    yield TreeProblem(
+                        ProblemCode.CHILD_WEIGHTS_MISMATCH, where, indicator.weight, children
+                    )

@@ -1,0 +1,76 @@
+"""Exact numbers: every amount, rate and score is a ``Decimal`` built from text, never a float.
+
+One rounding function with an explicit mode, as publishers round differently (domain guide §5).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+class Rounding(StrEnum):
+    """How a publisher turns an exact quotient into the printed figure."""
+
+    HALF_UP = "half_up"  # 四舍五入 — the national default
+    DOWN = "down"  # 截断 — truncate toward zero
+    WHOLE_DOWN = "whole_down"  # 取整 — whole points rounded down (9 of 10 for 86.2 %)
+
+    @property
+    def label(self) -> str:
+        return {"half_up": "四舍五入", "down": "截断", "whole_down": "向下取整"}[self.value]
+
+
+def to_decimal(value: object) -> Decimal:
+    """Build a Decimal from text, int or Decimal; refuse floats and garbage loudly.
+
+    A float has already lost the exact value a user typed, so it is a programming error here.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value}")
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return result
+    raise TypeError(f"cannot make an exact number from {type(value).__name__}")
+
+
+def quantize(value: Decimal, places: int = 2, mode: Rounding = Rounding.HALF_UP) -> Decimal:
+    """Round ``value`` to ``places`` decimals with the publisher's ``mode``."""
+    if mode is Rounding.WHOLE_DOWN:
+        return value.quantize(ONE, rounding=ROUND_FLOOR)
+    exponent = Decimal(1).scaleb(-places)
+    rounding = ROUND_HALF_UP if mode is Rounding.HALF_UP else ROUND_DOWN
+    return value.quantize(exponent, rounding=rounding)
+
+
+def places_of(value: Decimal) -> int:
+    """How many decimals a printed figure shows (``77.86`` → 2, ``100`` → 0)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(high, value))
+
+
+def fmt(value: Decimal) -> str:
+    """Print a Decimal the way a table would: no exponent, no trailing zeros beyond 2 places."""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

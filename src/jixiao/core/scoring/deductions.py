@@ -1,0 +1,162 @@
+"""Methods that start from full points and take some off, or add up sub-points (§4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.indicators import Indicator
+from jixiao.core.money import ZERO, to_decimal
+from jixiao.core.scoring.base import (
+    Method,
+    MethodInputError,
+    Outcome,
+    ScoringContext,
+    expressions,
+    missing,
+    number,
+    params_of,
+    points,
+    register,
+    show,
+)
+
+
+def _count(indicator: Indicator, key: str) -> Decimal | None:
+    value = number(indicator.facts, key, "事实")
+    if value is not None and value < ZERO:
+        raise MethodInputError(f"事实 {key} 不能为负数")
+    return value
+
+
+@register
+class Checklist(Method):
+    """要点评分: full when every point holds; −``per_missed`` per point missed; floor 0.
+    Parameter ``points`` (how many 要点), ``per_missed`` (default weight / points);
+    fact ``missed`` (how many failed). ``000`` A101: 6 points, −1 each.
+    """
+
+    code = "checklist"
+    title = "要点扣分法"
+
+    def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
+        params = params_of(indicator)
+        count = number(params, "points", "参数")
+        per = number(params, "per_missed", "参数")
+        if per is None:
+            if not count:
+                raise MethodInputError("要点扣分法须给出参数 points（要点数）或 per_missed")
+            per = weight / count
+        missed = _count(indicator, "missed")
+        if missed is None:
+            return missing("未做到的要点数 missed")
+        score = points(weight - missed * per, weight)
+        formula = f"{show(weight)} − {show(missed)} × {show(per)} = {show(ctx.rules.round(score))}"
+        return Outcome(score, formula, met=missed == ZERO)
+
+
+@register
+class FindingsDeduction(Method):
+    """缺(错)项扣分法: −``per_finding`` (default 0.5) per finding, floor 0. Fact ``findings``."""
+
+    code = "findings_deduction"
+    title = "缺(错)项扣分法"
+
+    def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
+        per = number(params_of(indicator), "per_finding", "参数") or Decimal("0.5")
+        findings = _count(indicator, "findings")
+        if findings is None:
+            return missing("发现问题数 findings")
+        score = points(weight - findings * per, weight)
+        formula = (
+            f"{show(weight)} − {show(findings)} × {show(per)} = {show(ctx.rules.round(score))}"
+        )
+        return Outcome(score, formula, met=findings == ZERO)
+
+
+@register
+class SubPoints(Method):
+    """分项计分: points per sub-criterion (``001`` 目标内容: 5+3+3+3+3+3 = 20).
+    Parameter ``items``: [{name, points}]; fact ``missed``: names not achieved (default none
+    when fact ``all_met`` is true).
+    """
+
+    code = "sub_points"
+    title = "分项计分"
+
+    def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
+        items = params_of(indicator).get("items")
+        if not isinstance(items, list) or not items:
+            raise MethodInputError("参数 items 须为 [{name, points}, …] 列表")
+        table = {str(item["name"]): to_decimal(item["points"]) for item in items}
+        missed_names = indicator.facts.get("missed")
+        if missed_names is None:
+            if not indicator.facts.get("all_met"):
+                return missing("未达成的分项 missed")
+            missed_names = []
+        unknown = [name for name in missed_names if name not in table]
+        if unknown:
+            raise MethodInputError(f"分项 {'、'.join(map(str, unknown))} 不在评分标准中")
+        earned = [value for name, value in table.items() if name not in missed_names]
+        score = points(sum(earned, ZERO), weight)
+        formula = " + ".join(show(v) for v in earned) or "0"
+        return Outcome(score, f"{formula} = {show(score)}", met=not missed_names)
+
+
+@register
+class OverrunPenalty(Method):
+    """超支扣分: full while the rate is ≤ ``limit`` %, −``per_point`` per percentage point above,
+    floor 0 (``001`` 工作经费开支率: ≤ 5 %, −0.25 per 1 %). Fact ``rate`` (%) or the actual.
+    """
+
+    code = "overrun_penalty"
+    title = "超标扣分"
+
+    def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
+        params = params_of(indicator)
+        limit = number(params, "limit", "参数")
+        per = number(params, "per_point", "参数")
+        if limit is None or per is None:
+            raise MethodInputError("超标扣分须给出参数 limit 与 per_point")
+        rate = number(indicator.facts, "rate", "事实")
+        if rate is None:
+            rate = expressions(indicator)[1].value
+        if rate is None:
+            return missing("开支率 rate")
+        if rate <= limit:
+            return Outcome(weight, f"{show(rate)}% ≤ {show(limit)}% → {show(weight)}", met=True)
+        score = points(weight - (rate - limit) * per, weight)
+        formula = (
+            f"{show(weight)} − ({show(rate)} − {show(limit)}) × {show(per)}"
+            f" = {show(ctx.rules.round(score))}"
+        )
+        return Outcome(score, formula, met=False)
+
+
+@register
+class CountShortfall(Method):
+    """次数不足扣分: full at ≥ ``required``, −``per_missing`` per missing occurrence
+    (``001`` 公益服务活动: ≥ 12 次 → 15, −1 each). Fact ``count`` or the actual.
+    """
+
+    code = "count_shortfall"
+    title = "次数不足扣分"
+
+    def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
+        params = params_of(indicator)
+        required = number(params, "required", "参数")
+        if required is None:
+            required = expressions(indicator)[0].value
+        per = number(params, "per_missing", "参数") or Decimal(1)
+        count = _count(indicator, "count")
+        if count is None:
+            count = expressions(indicator)[1].value
+        if required is None or count is None:
+            return missing("要求次数或实际次数")
+        if count >= required:
+            return Outcome(weight, f"{show(count)} ≥ {show(required)} → {show(weight)}", met=True)
+        score = points(weight - (required - count) * per, weight)
+        formula = (
+            f"{show(weight)} − ({show(required)} − {show(count)}) × {show(per)}"
+            f" = {show(ctx.rules.round(score))}"
+        )
+        return Outcome(score, formula, met=False)

@@ -1,0 +1,1 @@
+"""Files in and out: case files, rule-set tables, Excel, Word, PDF. Depends on core only."""

@@ -1,0 +1,310 @@
+"""Case files (docs/case-format.md): read YAML/JSON into core objects, refusing bad files with
+a Chinese message that names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jsonschema
+import yaml
+
+from jixiao.core.budget import Budget
+from jixiao.core.case import (
+    Case,
+    CaseMeta,
+    DepartmentSummary,
+    EvaluationKind,
+    Published,
+    SummaryRow,
+)
+from jixiao.core.indicators import Deduction, Indicator, IndicatorTree, MethodSpec
+from jixiao.core.money import to_decimal
+from jixiao.core.scoring import REGISTRY
+from jixiao.io import yaml_lines
+
+SUFFIXES = (".yaml", ".yml", ".json")
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CaseError(Exception):
+    """A case file that cannot be used. ``str()`` is the message for the user."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = [f"文件 {self.file}"]
+        if self.line:
+            where.append(f"第 {self.line} 行")
+        if self.field:
+            where.append(f"字段 {self.field}")
+        return f"{'，'.join(where)}：{self.message}"
+
+
+def field_name(path: list[str | int]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+@cache
+def schema() -> dict[str, Any]:
+    source = resources.files("jixiao.io") / "schema" / "case.schema.json"
+    loaded: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return loaded
+
+
+_SCHEMA_WORDS = {
+    "required": "缺少必填字段",
+    "additionalProperties": "有未知字段",
+    "type": "类型不对",
+    "enum": "取值不在允许范围内",
+    "const": "取值不对",
+    "anyOf": "须为数字（可加引号）",
+    "minLength": "不能为空",
+    "minItems": "不能为空列表",
+    "pattern": "格式不对",
+    "minimum": "数值太小",
+    "maximum": "数值太大",
+    "dependentRequired": "缺少相关字段",
+}
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    word = _SCHEMA_WORDS.get(str(error.validator), "不符合格式")
+    if error.validator == "required" or error.validator == "dependentRequired":
+        return f"{word}（{error.message}）"
+    if error.validator == "additionalProperties":
+        return f"{word}（{error.message}）"
+    if error.validator in ("enum", "const"):
+        return f"{word}：{error.instance!r}，应为 {error.validator_value}"
+    return f"{word}：{error.instance!r}" if not isinstance(error.instance, dict | list) else word
+
+
+def read_document(path: Path) -> Any:
+    name = str(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise CaseError(
+            name, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .yaml/.yml/.json"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise CaseError(name, f"无法读取：{error.strerror}") from None
+    if size > MAX_BYTES:
+        raise CaseError(name, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CaseError(name, "不是 UTF-8 编码的文本文件") from None
+    except OSError as error:
+        raise CaseError(name, f"无法读取：{error.strerror}") from None
+    try:
+        return yaml_lines.load(text)
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise CaseError(name, f"YAML/JSON 语法错误：{error.problem}", line) from None
+    except yaml.YAMLError as error:
+        raise CaseError(name, f"YAML/JSON 语法错误：{error}") from None
+
+
+def validate(document: Any, name: str) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), e.path))
+    if not errors:
+        return
+    error = jsonschema.exceptions.best_match(errors)
+    path = list(error.absolute_path)
+    raise CaseError(
+        name, _schema_message(error), yaml_lines.line_at(document, path), field_name(path)
+    )
+
+
+def load(path: Path | str) -> Case | DepartmentSummary:
+    """Read, validate and build one case file."""
+    path = Path(path)
+    document = read_document(path)
+    validate(document, str(path))
+    builder = _Builder(str(path), document)
+    return builder.summary() if document["type"] == "department_summary" else builder.case()
+
+
+def discover(paths: list[Path]) -> Iterator[Path]:
+    """Case files among ``paths``: files as given, folders searched recursively, sorted."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        else:
+            yield path
+
+
+class _Builder:
+    """Turns a validated document into core objects, adding line numbers to semantic errors."""
+
+    def __init__(self, file: str, document: Any) -> None:
+        self.file = file
+        self.document = document
+
+    def fail(self, message: str, path: list[str | int]) -> CaseError:
+        return CaseError(
+            self.file, message, yaml_lines.line_at(self.document, path), field_name(path)
+        )
+
+    def decimal(self, value: Any, path: list[str | int]) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            return to_decimal(value)
+        except (TypeError, ValueError):
+            raise self.fail(f"须为数字，实为 {value!r}", path) from None
+
+    def meta(self) -> CaseMeta:
+        raw = self.document["meta"]
+        return CaseMeta(
+            title=raw.get("title", ""),
+            region=raw.get("region", ""),
+            year=raw.get("year"),
+            department=raw.get("department", ""),
+            unit=raw.get("unit", ""),
+            fund=raw.get("fund", ""),
+            project=raw.get("project", ""),
+            kind=EvaluationKind(raw.get("kind", EvaluationKind.SELF.value)),
+            framework=raw.get("framework", ""),
+            source=raw.get("source", ""),
+        )
+
+    def published(self) -> Published:
+        raw = self.document.get("published") or {}
+        base: list[str | int] = ["published"]
+        return Published(
+            total=self.decimal(raw.get("total"), [*base, "total"]),
+            grade=raw.get("grade"),
+            declared_counts=MappingProxyType(
+                {int(k): int(v) for k, v in (raw.get("declared_counts") or {}).items()}
+            ),
+            total_budget=self.decimal(raw.get("total_budget"), [*base, "total_budget"]),
+        )
+
+    def budget(self) -> Budget | None:
+        raw = self.document.get("budget")
+        if raw is None:
+            return None
+        base: list[str | int] = ["budget"]
+        sources = {
+            str(k): self.decimal(v, [*base, "sources", str(k)])
+            for k, v in (raw.get("sources") or {}).items()
+        }
+        return Budget(
+            initial=self.decimal(raw.get("initial"), [*base, "initial"]),
+            full_year=self.decimal(raw.get("full_year"), [*base, "full_year"]),
+            executed=self.decimal(raw.get("executed"), [*base, "executed"]),
+            arrived=self.decimal(raw.get("arrived"), [*base, "arrived"]),
+            sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
+            published_rate=self.decimal(raw.get("published_rate"), [*base, "published_rate"]),
+            line=getattr(raw, "line", None),
+        )
+
+    def indicator(self, raw: Any, path: list[str | int]) -> Indicator:
+        method = raw.get("method")
+        if method is not None and method not in REGISTRY:
+            known = "、".join(sorted(REGISTRY))
+            raise self.fail(f"未知评分方法 {method!r}（可用：{known}）", [*path, "method"])
+        children = tuple(
+            self.indicator(child, [*path, "children", i])
+            for i, child in enumerate(raw.get("children", []))
+        )
+        if children and method is not None:
+            raise self.fail("有下级指标的指标按下级合计计分，不能再指定评分方法", [*path, "method"])
+        return Indicator(
+            name=raw["name"],
+            code=raw.get("code", ""),
+            weight=self.decimal(raw.get("weight"), [*path, "weight"]),
+            children=children,
+            target=_text(raw.get("target")),
+            actual=_text(raw.get("actual")),
+            method=MethodSpec(method, MappingProxyType(dict(raw.get("params") or {})))
+            if method
+            else None,
+            facts=MappingProxyType(dict(raw.get("facts") or {})),
+            published_score=self.decimal(raw.get("published_score"), [*path, "published_score"]),
+            manual_score=self.decimal(raw.get("manual_score"), [*path, "manual_score"]),
+            manual_reason=raw.get("manual_reason", ""),
+            rationale=raw.get("rationale", ""),
+            deviation_note=raw.get("deviation_note", ""),
+            not_applicable=raw.get("not_applicable", False),
+            lower_is_better=raw.get("lower_is_better"),
+            line=getattr(raw, "line", None),
+        )
+
+    def deduction(self, raw: Any, path: list[str | int]) -> Deduction:
+        return Deduction(
+            name=raw["name"],
+            per_occurrence=self.decimal(raw.get("per_occurrence"), [*path, "per_occurrence"]),
+            occurrences=raw.get("occurrences", 0),
+            points=self.decimal(raw.get("points"), [*path, "points"]),
+            cap=self.decimal(raw.get("cap"), [*path, "cap"]),
+            reason=raw.get("reason", ""),
+            published=self.decimal(raw.get("published"), [*path, "published"]),
+        )
+
+    def case(self) -> Case:
+        roots = tuple(
+            self.indicator(raw, ["indicators", i])
+            for i, raw in enumerate(self.document["indicators"])
+        )
+        deductions = tuple(
+            self.deduction(raw, ["deductions", i])
+            for i, raw in enumerate(self.document.get("deductions", []))
+        )
+        return Case(
+            meta=self.meta(),
+            tree=IndicatorTree(roots, deductions),
+            budget=self.budget(),
+            rules=self.document.get("rules"),
+            published=self.published(),
+            file=self.file,
+        )
+
+    def row(self, raw: Any, path: list[str | int]) -> SummaryRow:
+        budget = self.decimal(raw["full_year_budget"], [*path, "full_year_budget"])
+        executed = self.decimal(raw["executed"], [*path, "executed"])
+        assert budget is not None and executed is not None  # required by the schema
+        return SummaryRow(
+            no=raw["no"],
+            unit=raw.get("unit", ""),
+            project=raw["project"],
+            full_year_budget=budget,
+            executed=executed,
+            published_rate=self.decimal(raw.get("published_rate"), [*path, "published_rate"]),
+            conclusion=raw["conclusion"],
+            line=getattr(raw, "line", None),
+        )
+
+    def summary(self) -> DepartmentSummary:
+        rows = tuple(self.row(raw, ["rows", i]) for i, raw in enumerate(self.document["rows"]))
+        return DepartmentSummary(
+            meta=self.meta(),
+            rows=rows,
+            rules=self.document.get("rules"),
+            published=self.published(),
+            file=self.file,
+        )
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value)
