@@ -34,6 +34,31 @@ SOURCE_LABELS = {
 }
 
 
+FACT_LABELS = {
+    "missed": "未达成项",
+    "findings": "发现问题数",
+    "level": "档次",
+    "yes": "是否",
+    "band": "定性档次",
+    "rate": "比率(%)",
+    "count": "次数",
+    "plan_time": "计划完成时间",
+    "actual_time": "实际完成时间",
+    "balance_rate": "结余率(%)",
+    "all_met": "全部达成",
+}
+
+
+def _fact_text(value: object) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value)) or "无"
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     path: tuple[str, ...]
@@ -57,7 +82,22 @@ class Score:
     @property
     def explanation(self) -> str:
         """Why this score, in Chinese: method, rule-set version, formula with numbers."""
-        return f"[{self.method or '—'} · {self.rules}] {self.detail}"
+        inputs = self.inputs
+        return f"[{self.method or '—'} · {self.rules}] {inputs + '：' if inputs else ''}{self.detail}"
+
+    @property
+    def inputs(self) -> str:
+        """The inputs the method read: target, actual and facts, as written."""
+        indicator = self.indicator
+        parts = []
+        if indicator.target:
+            parts.append(f"年度指标值“{indicator.target}”")
+        if indicator.actual:
+            parts.append(f"实际完成值“{indicator.actual}”")
+        parts.extend(
+            f"{FACT_LABELS.get(key, key)} {_fact_text(value)}" for key, value in indicator.facts.items()
+        )
+        return "，".join(parts)
 
     @property
     def detail(self) -> str:
