@@ -172,6 +172,8 @@ def _check_score(score: Score, result: EvaluationResult, rules: RuleSet, out: _C
                 path,
                 f"小计 {show(printed)} 与下级得分合计 {show(children)} 不符",
             )
+        if indicator.manual_score is not None:
+            _check_against_method(score, rules, out)
         return
     if score.source is Source.NOT_APPLICABLE:
         return

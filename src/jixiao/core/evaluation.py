@@ -11,7 +11,7 @@ from enum import StrEnum
 from jixiao.core.indicators import Indicator, IndicatorTree, path_text
 from jixiao.core.money import HUNDRED, ZERO, clamp
 from jixiao.core.rules import grade_rank
-from jixiao.core.scoring import Outcome, ScoringContext, get
+from jixiao.core.scoring import MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
 
 
@@ -83,7 +83,9 @@ class Score:
     def explanation(self) -> str:
         """Why this score, in Chinese: method, rule-set version, formula with numbers."""
         inputs = self.inputs
-        return f"[{self.method or '—'} · {self.rules}] {inputs + '：' if inputs else ''}{self.detail}"
+        return (
+            f"[{self.method or '—'} · {self.rules}] {inputs + '：' if inputs else ''}{self.detail}"
+        )
 
     @property
     def inputs(self) -> str:
@@ -95,7 +97,8 @@ class Score:
         if indicator.actual:
             parts.append(f"实际完成值“{indicator.actual}”")
         parts.extend(
-            f"{FACT_LABELS.get(key, key)} {_fact_text(value)}" for key, value in indicator.facts.items()
+            f"{FACT_LABELS.get(key, key)} {_fact_text(value)}"
+            for key, value in indicator.facts.items()
         )
         return "，".join(parts)
 
@@ -144,15 +147,31 @@ def _method_title(indicator: Indicator) -> str:
     return f"{get(indicator.method.code).title}"
 
 
+def _outcome(
+    indicator: Indicator, path: tuple[str, ...], weight: Decimal, ctx: ScoringContext
+) -> Outcome | None:
+    """Run the indicator's method; malformed parameters or facts become one clear error."""
+    if indicator.method is None:
+        return None
+    where = f"第 {indicator.line} 行，" if indicator.line else ""
+    try:
+        return get(indicator.method.code).outcome(indicator, weight, ctx)
+    except MethodInputError as error:
+        raise MethodInputError(f"{where}指标 {path_text(path)}：{error}") from None
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        detail = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else str(error)
+        raise MethodInputError(
+            f"{where}指标 {path_text(path)}：评分方法 {indicator.method.code} 的参数或事实有误（{detail}）"
+        ) from None
+
+
 def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext) -> Score:
     weight = indicator.effective_weight
     rules = ctx.rules
     title = _method_title(indicator)
     if indicator.not_applicable:
         return Score(path, indicator, weight, None, None, Source.NOT_APPLICABLE, title, rules.label)
-    outcome = (
-        get(indicator.method.code).outcome(indicator, weight, ctx) if indicator.method else None
-    )
+    outcome = _outcome(indicator, path, weight, ctx)
     computed = (
         rules.round(clamp(outcome.value, ZERO, weight))
         if outcome is not None and outcome.value is not None
@@ -180,9 +199,14 @@ def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringConte
         subtree = _score_tree(child, path, ctx)
         total += subtree[0].value or ZERO
         below.extend(subtree)
-    source = Source.NOT_APPLICABLE if indicator.applicable_weight == ZERO else Source.CHILDREN
     weight = indicator.effective_weight
-    own = Score(path, indicator, weight, total, total, source, "", ctx.rules.label)
+    summed = Outcome(total, f"下级得分合计 = {show(total)}")
+    if indicator.manual_score is not None:
+        value, source = indicator.manual_score, Source.MANUAL
+    else:
+        value = total
+        source = Source.NOT_APPLICABLE if indicator.applicable_weight == ZERO else Source.CHILDREN
+    own = Score(path, indicator, weight, value, total, source, "", ctx.rules.label, summed)
     return [own, *below]
 
 
