@@ -168,9 +168,7 @@ class TestJiangyou:
         assert scores["资金结余"] == Decimal("3")
         assert rep.findings == ()
 
-    def test_one_finding_cannot_cost_two_points_at_half_a_point_each(
-        self, tmp_path: Path
-    ) -> None:
+    def test_one_finding_cannot_cost_two_points_at_half_a_point_each(self, tmp_path: Path) -> None:
         text = (SEEDS / "002-jiangyou-relief-fund.yaml").read_text(encoding="utf-8")
         counted = text.replace(
             "published_score: 1\n            rationale: 省级资金未按照30%下拨",

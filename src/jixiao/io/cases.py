@@ -4,6 +4,7 @@ a Chinese message that names the file, the line and the field.
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,13 +86,48 @@ _SCHEMA_WORDS = {
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
     word = _SCHEMA_WORDS.get(str(error.validator), "不符合格式")
-    if error.validator == "required" or error.validator == "dependentRequired":
-        return f"{word}（{error.message}）"
-    if error.validator == "additionalProperties":
-        return f"{word}（{error.message}）"
+    instance: Any = error.instance
+    expected: Any = error.validator_value
+    if error.validator == "required" and isinstance(instance, dict):
+        missing = [name for name in expected if name not in instance]
+        return f"{word} {'、'.join(missing)}"
+    if error.validator == "dependentRequired" and isinstance(instance, dict):
+        pairs = [
+            f"填写 {k} 时须同时填写 {'、'.join(v)}" for k, v in expected.items() if k in instance
+        ]
+        return "；".join(pairs) or word
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        return f"{word} {'、'.join(_unexpected_keys(error))}"
     if error.validator in ("enum", "const"):
-        return f"{word}：{error.instance!r}，应为 {error.validator_value}"
-    return f"{word}：{error.instance!r}" if not isinstance(error.instance, dict | list) else word
+        return f"{word}：{instance!r}，应为 {expected}"
+    return f"{word}：{instance!r}" if not isinstance(instance, dict | list) else word
+
+
+def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
+    known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+    instance: Any = error.instance
+    return [key for key in instance if key not in known]
+
+
+def _error_path(error: jsonschema.ValidationError) -> list[str | int]:
+    """Where to point the user: for an unknown key, at the key itself."""
+    path: list[str | int] = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extras = _unexpected_keys(error)
+        if extras:
+            path.append(extras[0])
+    return path
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "无权限读取",
+    errno.EISDIR: "是文件夹而不是文件",
+}
+
+
+def _os_message(error: OSError) -> str:
+    return _OS_ERRORS.get(error.errno or 0, f"无法读取（{error.strerror}）")
 
 
 def read_document(path: Path) -> Any:
@@ -103,7 +139,7 @@ def read_document(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise CaseError(name, f"无法读取：{error.strerror}") from None
+        raise CaseError(name, _os_message(error)) from None
     if size > MAX_BYTES:
         raise CaseError(name, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
     try:
@@ -111,12 +147,15 @@ def read_document(path: Path) -> Any:
     except UnicodeDecodeError:
         raise CaseError(name, "不是 UTF-8 编码的文本文件") from None
     except OSError as error:
-        raise CaseError(name, f"无法读取：{error.strerror}") from None
+        raise CaseError(name, _os_message(error)) from None
     try:
         return yaml_lines.load(text)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise CaseError(name, f"YAML/JSON 语法错误：{error.problem}", line) from None
+        problem = error.problem or ""
+        if error.context_mark is not None and error.context:
+            problem += f"（{error.context}，见第 {error.context_mark.line + 1} 行）"
+        raise CaseError(name, f"YAML/JSON 语法错误：{problem}", line) from None
     except yaml.YAMLError as error:
         raise CaseError(name, f"YAML/JSON 语法错误：{error}") from None
 
@@ -127,7 +166,7 @@ def validate(document: Any, name: str) -> None:
     if not errors:
         return
     error = jsonschema.exceptions.best_match(errors)
-    path = list(error.absolute_path)
+    path = _error_path(error)
     raise CaseError(
         name, _schema_message(error), yaml_lines.line_at(document, path), field_name(path)
     )

@@ -6,7 +6,7 @@ case file also gets a line number.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -26,8 +26,14 @@ class _ExactLoader(yaml.SafeLoader):
     """SafeLoader whose floats are Decimals and whose mappings are :class:`LineDict`."""
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    """Exact decimals; ``.nan``/``.inf``/``1:30`` stay text so the schema refuses them by field."""
+    text = str(loader.construct_scalar(node))
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text
+    return value if value.is_finite() else text
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
@@ -42,6 +48,10 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
             if isinstance(key_node, yaml.ScalarNode)
             else str(loader.construct_object(key_node, deep=True))
         )
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"字段 {key} 重复出现", key_node.start_mark
+            )
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
