@@ -321,6 +321,8 @@ def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
     exact = budget.execution_percent(rules.execution_denominator)
     if exact is None:
         return
+    if rules.execution_capped:
+        exact = min(exact, HUNDRED)
     denominator = (
         "实际到位资金"
         if rules.execution_denominator is ExecutionDenominator.ARRIVED

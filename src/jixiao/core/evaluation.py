@@ -188,9 +188,31 @@ def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext)
     return Score(path, indicator, weight, value, computed, source, title, rules.label, outcome)
 
 
+def _not_applicable(
+    indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringContext
+) -> list[Score]:
+    """A not-applicable indicator and everything under it: no points, weight left out."""
+    path = (*prefix, indicator.label)
+    title = _method_title(indicator)
+    own = Score(
+        path,
+        indicator,
+        indicator.effective_weight,
+        None,
+        None,
+        Source.NOT_APPLICABLE,
+        title,
+        ctx.rules.label,
+    )
+    below = [s for child in indicator.children for s in _not_applicable(child, path, ctx)]
+    return [own, *below]
+
+
 def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringContext) -> list[Score]:
     """Scores of ``indicator`` and its subtree, the indicator's own first."""
     path = (*prefix, indicator.label)
+    if indicator.not_applicable:
+        return _not_applicable(indicator, prefix, ctx)
     if indicator.is_leaf:
         return [score_leaf(indicator, path, ctx)]
     below: list[Score] = []

@@ -75,6 +75,10 @@ class Indicator:
             return ZERO
         if self.is_leaf:
             return self.effective_weight
+        if self.weight is not None and not any(
+            ind.not_applicable for _, ind in walk(self.children)
+        ):
+            return self.weight
         return sum((child.applicable_weight for child in self.children), ZERO)
 
 

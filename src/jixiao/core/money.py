@@ -5,9 +5,11 @@ One rounding function with an explicit mode, as publishers round differently (do
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -18,7 +20,7 @@ class Rounding(StrEnum):
 
     HALF_UP = "half_up"  # 四舍五入 — the national default
     DOWN = "down"  # 截断 — truncate toward zero
-    WHOLE_DOWN = "whole_down"  # 取整 — whole points rounded down (9 of 10 for 86.2 %)
+    WHOLE_DOWN = "whole_down"  # 取整 — whole points rounded down (8.62 → 8)
 
     @property
     def label(self) -> str:
@@ -40,7 +42,10 @@ def to_decimal(value: object) -> Decimal:
         return Decimal(value)
     if isinstance(value, str):
         try:
-            result = Decimal(value.strip().replace(",", ""))
+            text = value.strip()
+            if THOUSANDS.fullmatch(text):
+                text = text.replace(",", "")
+            result = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"not a number: {value!r}") from None
         if not result.is_finite():

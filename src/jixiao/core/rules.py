@@ -102,6 +102,12 @@ class RuleSet:
     def __post_init__(self) -> None:
         if not self.grade_bands:
             raise RuleSetError(f"规则集 {self.name}: 缺少等级划分 grade_bands")
+        named = [band.grade for band in self.grade_bands] + [cap.best for cap in self.grade_caps]
+        unknown = [name for name in named if name not in GRADES]
+        if unknown:
+            raise RuleSetError(
+                f"规则集 {self.name}: grade 须为 {'、'.join(GRADES)} 之一，实为 {'、'.join(unknown)}"
+            )
         thresholds = [band.threshold for band in self.grade_bands]
         if thresholds != sorted(thresholds, reverse=True):
             raise RuleSetError(f"规则集 {self.name}: grade_bands 须按分数从高到低排列")

@@ -104,6 +104,12 @@ def number(source: Mapping[str, Any], key: str, what: str) -> Decimal | None:
         raise MethodInputError(f"{what} {key} 须为数字，实为 {raw!r}") from None
 
 
+def number_or(source: Mapping[str, Any], key: str, what: str, default: Decimal) -> Decimal:
+    """Like :func:`number`, but ``default`` only when the key is absent (0 stays 0)."""
+    value = number(source, key, what)
+    return default if value is None else value
+
+
 def points(value: Decimal, weight: Decimal) -> Decimal:
     return clamp(value, ZERO, weight)
 

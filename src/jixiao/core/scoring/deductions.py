@@ -14,6 +14,7 @@ from jixiao.core.scoring.base import (
     expressions,
     missing,
     number,
+    number_or,
     params_of,
     points,
     register,
@@ -62,7 +63,7 @@ class FindingsDeduction(Method):
     title = "缺(错)项扣分法"
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
-        per = number(params_of(indicator), "per_finding", "参数") or Decimal("0.5")
+        per = number_or(params_of(indicator), "per_finding", "参数", Decimal("0.5"))
         findings = _count(indicator, "findings")
         if findings is None:
             return missing("发现问题数 findings")
@@ -93,6 +94,8 @@ class SubPoints(Method):
             if not indicator.facts.get("all_met"):
                 return missing("未达成的分项 missed")
             missed_names = []
+        if not isinstance(missed_names, list):
+            raise MethodInputError("事实 missed 须为分项名称的列表")
         unknown = [name for name in missed_names if name not in table]
         if unknown:
             raise MethodInputError(f"分项 {'、'.join(map(str, unknown))} 不在评分标准中")
@@ -146,7 +149,7 @@ class CountShortfall(Method):
         required = number(params, "required", "参数")
         if required is None:
             required = expressions(indicator)[0].value
-        per = number(params, "per_missing", "参数") or Decimal(1)
+        per = number_or(params, "per_missing", "参数", Decimal(1))
         count = _count(indicator, "count")
         if count is None:
             count = expressions(indicator)[1].value

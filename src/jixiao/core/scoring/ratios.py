@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.core.indicators import Indicator
-from jixiao.core.money import HUNDRED, ONE, ZERO
+from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantize
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula
 from jixiao.core.scoring.base import (
     Method,
@@ -15,6 +15,7 @@ from jixiao.core.scoring.base import (
     met,
     missing,
     number,
+    number_or,
     params_of,
     points,
     register,
@@ -49,8 +50,10 @@ def _full_if_met(indicator: Indicator, weight: Decimal) -> Outcome:
 class Execution(Method):
     """score = min(执行率, 1) × weight; 执行率 = 全年执行数 / 全年预算数 (or 实际到位资金).
 
-    The denominator and the cap at 100 % are rule-set options; a ``denominator`` parameter on the
-    indicator overrides the rule set (the 000 guarantee table divides by 实际到位资金).
+    The denominator is a rule-set option; a ``denominator`` parameter on the indicator overrides
+    it (the 000 guarantee table divides by 实际到位资金). A score never exceeds its weight, so an
+    execution above 100 % earns the weight; whether the *printed rate* is capped at 100 % is the
+    rule set's ``execution_capped`` (checked by the audit).
     """
 
     code = "execution"
@@ -67,13 +70,10 @@ class Execution(Method):
         denominator = budget.denominator(kind)
         if rate is None or denominator is None or budget.executed is None:
             return missing("全年执行数或预算数")
-        used = min(rate, ONE) if ctx.rules.execution_capped else rate
-        percent = ctx.rules.round(rate * HUNDRED)
-        formula = (
-            f"{show(budget.executed)} / {show(denominator)} = {show(percent)}%"
-            f" → {show(ctx.rules.round(used * HUNDRED))}% × {show(weight)}"
-        )
-        score = points(used * weight, weight)
+        percent = quantize(rate * HUNDRED, 2, Rounding.HALF_UP)
+        used = f"{show(percent)}%" if rate <= ONE else "超过100%，按100%计"
+        formula = f"{show(budget.executed)} / {show(denominator)} = {show(percent)}% → {used} × {show(weight)}"
+        score = points(min(rate, ONE) * weight, weight)
         return Outcome(score, f"{formula} = {show(ctx.rules.round(score))}", met=rate >= ONE)
 
 
@@ -166,7 +166,7 @@ class BalanceRate(Method):
         rate = number(indicator.facts, "balance_rate", "事实")
         if rate is None:
             return missing("结余率")
-        limit = number(params_of(indicator), "limit", "参数") or Decimal(20)
+        limit = number_or(params_of(indicator), "limit", "参数", Decimal(20))
         score = points((ONE - rate / limit) * weight, weight)
         formula = f"(1 − {show(rate)}% / {show(limit)}%) × {show(weight)} = {show(ctx.rules.round(score))}"
         return Outcome(score, formula, met=rate <= ZERO)

@@ -1,0 +1,138 @@
+"""Small builders for indicator trees, rule sets and scoring contexts used by the core tests.
+
+In the spirit of akvo's ``ProjectFixtureBuilder``: a test says only what matters to it,
+``tree(group("产出指标", leaf("培训合格率", weight="25", target="70", actual="95",
+method="ratio_positive")))``, and the builders fill in the rest. Numbers are written as text and
+read with :func:`jixiao.core.money.to_decimal`, as a case file would be. Core tests never read
+files, so the rule sets below mirror ``src/jixiao/io/rulesets/*.toml`` as plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from jixiao.core.budget import Budget
+from jixiao.core.indicators import Deduction, Indicator, IndicatorTree, MethodSpec
+from jixiao.core.money import to_decimal
+from jixiao.core.rules import RuleSet, ruleset_from_mapping
+from jixiao.core.scoring import ScoringContext
+
+Number = str | int | Decimal
+
+
+def num(value: Number | None) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
+def leaf(
+    name: str,
+    *,
+    weight: Number | None = None,
+    target: str | None = None,
+    actual: str | None = None,
+    method: str | None = None,
+    published: Number | None = None,
+    facts: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    deviation_note: str = "",
+    manual: tuple[Number, str] | None = None,
+    not_applicable: bool = False,
+    lower_is_better: bool | None = None,
+    code: str = "",
+) -> Indicator:
+    """One row that carries target, actual and a scoring method."""
+    return Indicator(
+        name=name,
+        code=code,
+        weight=num(weight),
+        target=target,
+        actual=actual,
+        method=MethodSpec(method, dict(params or {})) if method else None,
+        facts=dict(facts or {}),
+        published_score=num(published),
+        manual_score=num(manual[0]) if manual else None,
+        manual_reason=manual[1] if manual else "",
+        deviation_note=deviation_note,
+        not_applicable=not_applicable,
+        lower_is_better=lower_is_better,
+    )
+
+
+def group(
+    name: str,
+    *children: Indicator,
+    weight: Number | None = None,
+    published: Number | None = None,
+    code: str = "",
+    manual: tuple[Number, str] | None = None,
+    not_applicable: bool = False,
+) -> Indicator:
+    """A parent row (一级/二级/其中); a blank weight is the sum of its children."""
+    return Indicator(
+        name=name,
+        code=code,
+        weight=num(weight),
+        children=children,
+        published_score=num(published),
+        manual_score=num(manual[0]) if manual else None,
+        manual_reason=manual[1] if manual else "",
+        not_applicable=not_applicable,
+    )
+
+
+def tree(*roots: Indicator, deductions: tuple[Deduction, ...] = ()) -> IndicatorTree:
+    return IndicatorTree(roots=roots, deductions=deductions)
+
+
+def budget(full_year: Number, executed: Number, arrived: Number | None = None) -> Budget:
+    """A 年度资金 block with 年初 = 全年预算数 (万元)."""
+    amount = num(full_year)
+    return Budget(initial=amount, full_year=amount, executed=num(executed), arrived=num(arrived))
+
+
+NATIONAL: dict[str, Any] = {
+    "name": "national",
+    "version": "2020.1",
+    "title": "全国通用规则",
+    "places": 2,
+    "rounding": "half_up",
+    "reverse_formula": "ratio",
+    "execution_denominator": "full_year_budget",
+    "execution_capped": True,
+    "tolerance": "0.01",
+    "grade_bands": [
+        {"grade": "优", "threshold": 90, "inclusive": True},
+        {"grade": "良", "threshold": 80, "inclusive": True},
+        {"grade": "中", "threshold": 60, "inclusive": True},
+        {"grade": "差", "threshold": 0, "inclusive": True},
+    ],
+    "qualitative_bands": [
+        {"label": "达成", "high": 100, "low": 80},
+        {"label": "部分达成", "high": 80, "low": 50},
+        {"label": "未达成", "high": 50, "low": 0},
+    ],
+    "satisfaction_levels": {"满意": 100, "基本满意": 80, "一般": 60, "不满意": 0},
+}
+
+ZHEJIANG: dict[str, Any] = {  # extends national
+    "name": "zhejiang",
+    "version": "2021.1",
+    "title": "浙江省规则（执行率封顶等级）",
+    "regions": ["浙江"],
+    "grade_caps": [{"below": 91, "best": "良"}, {"below": 50, "best": "中"}],
+}
+
+
+def national(**overrides: Any) -> RuleSet:
+    """The national rule set; ``overrides`` change single options (``rounding="down"``)."""
+    return ruleset_from_mapping({**NATIONAL, **overrides})
+
+
+def zhejiang(**overrides: Any) -> RuleSet:
+    return ruleset_from_mapping({**ZHEJIANG, **overrides}, national())
+
+
+def ctx(rules: RuleSet | None = None, budget: Budget | None = None) -> ScoringContext:
+    return ScoringContext(rules=rules or national(), budget=budget)
