@@ -37,6 +37,7 @@ def leaf(
     facts: Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     deviation_note: str = "",
+    rationale: str = "",
     manual: tuple[Number, str] | None = None,
     not_applicable: bool = False,
     lower_is_better: bool | None = None,
@@ -55,6 +56,7 @@ def leaf(
         manual_score=num(manual[0]) if manual else None,
         manual_reason=manual[1] if manual else "",
         deviation_note=deviation_note,
+        rationale=rationale,
         not_applicable=not_applicable,
         lower_is_better=lower_is_better,
     )
@@ -86,10 +88,21 @@ def tree(*roots: Indicator, deductions: tuple[Deduction, ...] = ()) -> Indicator
     return IndicatorTree(roots=roots, deductions=deductions)
 
 
-def budget(full_year: Number, executed: Number, arrived: Number | None = None) -> Budget:
+def budget(
+    full_year: Number,
+    executed: Number,
+    arrived: Number | None = None,
+    published_rate: Number | None = None,
+) -> Budget:
     """A 年度资金 block with 年初 = 全年预算数 (万元)."""
     amount = num(full_year)
-    return Budget(initial=amount, full_year=amount, executed=num(executed), arrived=num(arrived))
+    return Budget(
+        initial=amount,
+        full_year=amount,
+        executed=num(executed),
+        arrived=num(arrived),
+        published_rate=num(published_rate),
+    )
 
 
 NATIONAL: dict[str, Any] = {

@@ -350,8 +350,8 @@ def _compare_rate(
         Code.EXECUTION_RATE_MISMATCH,
         severity,
         path,
-        f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为 {show(seen.expected)}%"
-        f"（{_rounding_note(None, rules)}）",
+        f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为"
+        f" {show(quantize(exact, 2, Rounding.HALF_UP))}%（{_rounding_note(None, rules)}）",
     )
 
 
