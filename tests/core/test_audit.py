@@ -225,7 +225,9 @@ def test_declared_indicator_counts() -> None:
 def test_deductions_are_part_of_the_published_total() -> None:
     t = tree(
         leaf("a", weight="100", method="judgement", published="100"),
-        deductions=(Deduction("工作配合", per_occurrence=Decimal("0.5"), occurrences=4, cap=Decimal("10")),),
+        deductions=(
+            Deduction("工作配合", per_occurrence=Decimal("0.5"), occurrences=4, cap=Decimal("10")),
+        ),
     )
     t = IndicatorTree(
         roots=(replace(t.roots[0], published_score=Decimal("100")),), deductions=t.deductions
@@ -235,7 +237,9 @@ def test_deductions_are_part_of_the_published_total() -> None:
 
 def test_summary_rows_check_rate_and_conclusion() -> None:
     def row(no: int, budget_: str, executed: str, rate: str, conclusion: str) -> SummaryRow:
-        return SummaryRow(no, "单位", f"项目{no}", Decimal(budget_), Decimal(executed), Decimal(rate), conclusion)
+        return SummaryRow(
+            no, "单位", f"项目{no}", Decimal(budget_), Decimal(executed), Decimal(rate), conclusion
+        )
 
     summary = DepartmentSummary(
         meta=META,
