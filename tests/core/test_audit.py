@@ -264,3 +264,16 @@ def test_fingerprint_is_stable_and_specific() -> None:
     assert len(set(first)) == len(first)
     other_table = fingerprint("另一张表", Code.MET_BUT_DEDUCTED, "培训合格率")
     assert other_table not in first
+
+
+def test_a_grade_correctly_capped_by_the_region_is_not_a_mismatch() -> None:
+    row = leaf("执行率", weight="10", method="execution", published="9.01", rationale="见报告")
+    t = tree(row, filler("90", "87.31"))
+    money = budget("100", "90.07")
+    assert run(t, zhejiang(), money, total="96.32", grade="良") == []
+    assert codes(run(t, zhejiang(), money, total="96.32", grade="中")) == ["GRADE_MISMATCH"]
+
+
+def test_full_points_that_come_from_rounding_are_not_missed_but_full() -> None:
+    t = tree(ratio("a", "100", "99.99", "10", "10"), filler("90"))  # 9.999 → 10.00
+    assert run(t) == []

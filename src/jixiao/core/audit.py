@@ -18,9 +18,15 @@ from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
 from jixiao.core.indicators import ProblemCode, TreeProblem, walk
 from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
-from jixiao.core.rules import ExecutionDenominator, RuleSet, grade_rank, normalize_grade
+from jixiao.core.rules import (
+    ExecutionDenominator,
+    RuleSet,
+    grade_rank,
+    normalize_grade,
+    worse_grade,
+)
 from jixiao.core.scoring.base import show
-from jixiao.core.targets import parse, units_compatible
+from jixiao.core.targets import is_met, parse, units_compatible
 
 
 class Severity(StrEnum):
@@ -235,15 +241,15 @@ def _check_achievement(score: Score, out: _Collector) -> None:
     )
     if given is None:
         return
-    achieved = score.outcome.met if score.outcome else None
-    if achieved is None and indicator.target:
-        from jixiao.core.targets import is_met
-
-        achieved = is_met(
-            parse(indicator.target),
-            parse(indicator.actual),
-            lower_is_better=indicator.lower_is_better,
-        )
+    achieved: bool | None = None
+    if indicator.target and indicator.actual:  # 指标值 vs 实际完成值; execution rows have neither
+        achieved = score.outcome.met if score.outcome else None
+        if achieved is None:
+            achieved = is_met(
+                parse(indicator.target),
+                parse(indicator.actual),
+                lower_is_better=indicator.lower_is_better,
+            )
     below_full = given < score.weight
     if achieved and below_full and not _has_note(score):
         out.add(
@@ -254,7 +260,8 @@ def _check_achievement(score: Score, out: _Collector) -> None:
             f"却只得 {show(given)}/{show(score.weight)}，且未说明偏差原因",
         )
         return
-    if achieved is False and not below_full:
+    rounds_to_full = score.computed is not None and score.computed >= score.weight
+    if achieved is False and not below_full and not rounds_to_full:
         out.add(
             Code.MISSED_BUT_FULL,
             Severity.WARNING,
@@ -363,14 +370,16 @@ def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
     if grade is None:
         out.add(Code.GRADE_UNKNOWN, Severity.ERROR, "等级", f"无法识别的等级“{raw}”")
         return
-    if case.published.total is not None:
-        banded = rules.grade_for(case.published.total)
-        if banded != grade:
+    best = rules.best_grade_allowed(result.execution_percent)
+    total = case.published.total
+    if total is not None:
+        expected = worse_grade(rules.grade_for(total), best)
+        if grade != expected and grade_rank(grade) >= grade_rank(best):
             out.add(
                 Code.GRADE_MISMATCH,
                 Severity.ERROR,
                 "等级",
-                f"总分 {show(case.published.total)} 按等级划分应为“{banded}”，发布为“{raw}”",
+                f"总分 {show(total)} 按等级划分应为“{expected}”，发布为“{raw}”",
             )
     _check_grade_cap(grade, raw, result.execution_percent, rules, out, "等级")
 
@@ -384,7 +393,7 @@ def _check_grade_cap(
             Code.GRADE_RULE_VIOLATION,
             Severity.ERROR,
             path,
-            f"执行率 {show(rules.round(execution))}%，按{rules.title or rules.name}结论最高为“{best}”，"
+            f"执行率 {show(quantize(execution, 2, Rounding.HALF_UP))}%，按{rules.title or rules.name}结论最高为“{best}”，"
             f"发布为“{raw}”",
         )
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from jixiao.core.indicators import Indicator, IndicatorTree, path_text
 from jixiao.core.money import HUNDRED, ZERO, clamp
-from jixiao.core.rules import grade_rank
+from jixiao.core.rules import worse_grade
 from jixiao.core.scoring import MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
 
@@ -135,10 +135,6 @@ class EvaluationResult:
 
     def by_path(self) -> dict[str, Score]:
         return {score.path_text: score for score in self.scores}
-
-
-def worse_grade(a: str, b: str) -> str:
-    return a if grade_rank(a) >= grade_rank(b) else b
 
 
 def _method_title(indicator: Indicator) -> str:

@@ -50,6 +50,10 @@ def grade_rank(grade: str) -> int:
     return GRADES.index(grade)
 
 
+def worse_grade(a: str, b: str) -> str:
+    return a if grade_rank(a) >= grade_rank(b) else b
+
+
 class RuleSetError(ValueError):
     """A rule-set table that cannot be used; the message says which field."""
 
