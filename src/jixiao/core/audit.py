@@ -8,7 +8,6 @@ fingerprint that stays the same for the same problem in the same table, so a rev
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +15,7 @@ from enum import StrEnum
 
 from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
-from jixiao.core.indicators import ProblemCode, TreeProblem, walk
+from jixiao.core.indicators import ProblemCode, TreeProblem
 from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
 from jixiao.core.rules import (
     ExecutionDenominator,
@@ -399,14 +398,15 @@ def _check_grade_cap(
 
 
 def _check_declared_counts(case: Case, out: _Collector) -> None:
-    counts = Counter(len(path) for path, _ in walk(case.tree.roots))
+    counts = case.tree.level_counts
     for level, declared in sorted(case.published.declared_counts.items()):
-        if counts[level] != declared:
+        found = counts.get(level, 0)
+        if found != declared:
             out.add(
                 Code.INDICATOR_COUNT_MISMATCH,
                 Severity.INFO,
                 f"{level}级指标",
-                f"报告文字称{level}级指标 {declared} 个，表中实有 {counts[level]} 个",
+                f"报告文字称{level}级指标 {declared} 个，表中实有 {found} 个",
             )
 
 

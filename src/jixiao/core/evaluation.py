@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from jixiao.core.indicators import Indicator, IndicatorTree, path_text
 from jixiao.core.money import HUNDRED, ZERO, clamp
@@ -59,9 +60,11 @@ def _fact_text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Score:
+class Score(NamedTuple):
+    """One indicator's score with everything needed to explain it (an immutable record)."""
+
     path: tuple[str, ...]
+    path_text: str
     indicator: Indicator
     weight: Decimal
     value: Decimal | None  # the score of record, rounded by the rule set
@@ -70,10 +73,6 @@ class Score:
     method: str
     rules: str
     outcome: Outcome | None = None
-
-    @property
-    def path_text(self) -> str:
-        return path_text(self.path)
 
     @property
     def depth(self) -> int:
@@ -166,7 +165,17 @@ def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext)
     rules = ctx.rules
     title = _method_title(indicator)
     if indicator.not_applicable:
-        return Score(path, indicator, weight, None, None, Source.NOT_APPLICABLE, title, rules.label)
+        return Score(
+            path,
+            path_text(path),
+            indicator,
+            weight,
+            None,
+            None,
+            Source.NOT_APPLICABLE,
+            title,
+            rules.label,
+        )
     outcome = _outcome(indicator, path, weight, ctx)
     computed = (
         rules.round(clamp(outcome.value, ZERO, weight))
@@ -181,7 +190,18 @@ def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext)
         value, source = indicator.published_score, Source.PUBLISHED
     else:
         value, source = None, Source.MISSING
-    return Score(path, indicator, weight, value, computed, source, title, rules.label, outcome)
+    return Score(
+        path,
+        path_text(path),
+        indicator,
+        weight,
+        value,
+        computed,
+        source,
+        title,
+        rules.label,
+        outcome,
+    )
 
 
 def _not_applicable(
@@ -192,6 +212,7 @@ def _not_applicable(
     title = _method_title(indicator)
     own = Score(
         path,
+        path_text(path),
         indicator,
         indicator.effective_weight,
         None,
@@ -224,7 +245,9 @@ def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringConte
     else:
         value = total
         source = Source.NOT_APPLICABLE if indicator.applicable_weight == ZERO else Source.CHILDREN
-    own = Score(path, indicator, weight, value, total, source, "", ctx.rules.label, summed)
+    own = Score(
+        path, path_text(path), indicator, weight, value, total, source, "", ctx.rules.label, summed
+    )
     return [own, *below]
 
 

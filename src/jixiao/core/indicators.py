@@ -70,15 +70,11 @@ class Indicator:
 
     @property
     def applicable_weight(self) -> Decimal:
-        """Weight still in play once not-applicable leaves are left out."""
+        """Weight still in play once not-applicable indicators are left out."""
         if self.not_applicable:
             return ZERO
         if self.is_leaf:
             return self.effective_weight
-        if self.weight is not None and not any(
-            ind.not_applicable for _, ind in walk(self.children)
-        ):
-            return self.weight
         return sum((child.applicable_weight for child in self.children), ZERO)
 
 
@@ -136,15 +132,30 @@ class Deduction:
 
 @dataclass(frozen=True)
 class IndicatorTree:
-    """The roots of a table (the 执行率 row included) plus its 扣分项."""
+    """The roots of a table (the 执行率 row included) plus its 扣分项.
+
+    Construction validates the tree in one pass and keeps what later stages ask for.
+    """
 
     roots: tuple[Indicator, ...]
     deductions: tuple[Deduction, ...] = ()
     expected_total: Decimal = HUNDRED
     problems: tuple[TreeProblem, ...] = field(init=False)
+    has_not_applicable: bool = field(init=False)
+    level_counts: Mapping[int, int] = field(init=False)  # depth (1 = 一级) → how many
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "problems", tuple(self._validate()))
+        problems: list[TreeProblem] = []
+        counts: dict[int, int] = {}
+        total = self.total_weight
+        if total != self.expected_total:
+            problems.append(
+                TreeProblem(ProblemCode.WEIGHTS_NOT_100, "", self.expected_total, total)
+            )
+        has_na = _check_level(self.roots, (), 1, problems, counts)
+        object.__setattr__(self, "problems", tuple(problems))
+        object.__setattr__(self, "has_not_applicable", has_na)
+        object.__setattr__(self, "level_counts", MappingProxyType(counts))
 
     @property
     def total_weight(self) -> Decimal:
@@ -154,24 +165,40 @@ class IndicatorTree:
     def applicable_weight(self) -> Decimal:
         return sum((root.applicable_weight for root in self.roots), ZERO)
 
-    @property
-    def has_not_applicable(self) -> bool:
-        return any(ind.not_applicable for _, ind in walk(self.roots))
 
-    def _validate(self) -> Iterator[TreeProblem]:
-        if self.total_weight != self.expected_total:
-            yield TreeProblem(
-                ProblemCode.WEIGHTS_NOT_100, "", self.expected_total, self.total_weight
+def _check_level(
+    indicators: tuple[Indicator, ...],
+    prefix: tuple[str, ...],
+    depth: int,
+    problems: list[TreeProblem],
+    counts: dict[int, int],
+) -> bool:
+    """Validate one level and below; returns whether any indicator is not applicable."""
+    counts[depth] = counts.get(depth, 0) + len(indicators)
+    has_na = False
+    for indicator in indicators:
+        has_na = has_na or indicator.not_applicable
+        children = indicator.children
+        if not children and indicator.weight is None:
+            problems.append(TreeProblem(ProblemCode.LEAF_WITHOUT_WEIGHT, _where(prefix, indicator)))
+        if indicator.manual_score is not None and not indicator.manual_reason.strip():
+            problems.append(
+                TreeProblem(ProblemCode.MANUAL_REASON_MISSING, _where(prefix, indicator))
             )
-        for path, indicator in walk(self.roots):
-            where = path_text(path)
-            if indicator.is_leaf and indicator.weight is None:
-                yield TreeProblem(ProblemCode.LEAF_WITHOUT_WEIGHT, where)
-            if indicator.manual_score is not None and not indicator.manual_reason.strip():
-                yield TreeProblem(ProblemCode.MANUAL_REASON_MISSING, where)
-            if indicator.children and indicator.weight is not None:
-                children = sum((c.effective_weight for c in indicator.children), ZERO)
-                if children != indicator.weight:
-                    yield TreeProblem(
-                        ProblemCode.CHILD_WEIGHTS_MISMATCH, where, indicator.weight, children
+        if children:
+            if indicator.weight is not None:
+                summed = sum((c.effective_weight for c in children), ZERO)
+                if summed != indicator.weight:
+                    where = _where(prefix, indicator)
+                    problems.append(
+                        TreeProblem(
+                            ProblemCode.CHILD_WEIGHTS_MISMATCH, where, indicator.weight, summed
+                        )
                     )
+            below = _check_level(children, (*prefix, indicator.label), depth + 1, problems, counts)
+            has_na = has_na or below
+    return has_na
+
+
+def _where(prefix: tuple[str, ...], indicator: Indicator) -> str:
+    return path_text((*prefix, indicator.label))

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from jixiao.core.budget import Budget
 from jixiao.core.indicators import Indicator
@@ -26,8 +26,9 @@ class ScoringContext:
     budget: Budget | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What a method says of one indicator (an immutable record)."""
+
     value: Decimal | None
     formula: str
     band: tuple[Decimal, Decimal] | None = None
