@@ -234,19 +234,31 @@ def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringConte
         return [score_leaf(indicator, path, ctx)]
     below: list[Score] = []
     total = ZERO
+    all_not_applicable = True
     for child in indicator.children:
         subtree = _score_tree(child, path, ctx)
-        total += subtree[0].value or ZERO
+        head = subtree[0]
+        total += head.value or ZERO
+        all_not_applicable = all_not_applicable and head.source is Source.NOT_APPLICABLE
         below.extend(subtree)
-    weight = indicator.effective_weight
-    summed = Outcome(total, f"下级得分合计 = {show(total)}")
+    summed: Outcome | None = None
     if indicator.manual_score is not None:
         value, source = indicator.manual_score, Source.MANUAL
+        summed = Outcome(total, f"下级得分合计 = {show(total)}")
     else:
         value = total
-        source = Source.NOT_APPLICABLE if indicator.applicable_weight == ZERO else Source.CHILDREN
+        source = Source.NOT_APPLICABLE if all_not_applicable else Source.CHILDREN
     own = Score(
-        path, path_text(path), indicator, weight, value, total, source, "", ctx.rules.label, summed
+        path,
+        path_text(path),
+        indicator,
+        indicator.effective_weight,
+        value,
+        total,
+        source,
+        "",
+        ctx.rules.label,
+        summed,
     )
     return [own, *below]
 
@@ -257,8 +269,8 @@ def evaluate(tree: IndicatorTree, ctx: ScoringContext) -> EvaluationResult:
     for root in tree.roots:
         scores.extend(_score_tree(root, (), ctx))
     raw = sum((s.value for s in scores if s.depth == 1 and s.value is not None), ZERO)
-    applicable = tree.applicable_weight
-    rescaled = tree.has_not_applicable and ZERO < applicable < tree.total_weight
+    applicable = tree.applicable_weight if tree.has_not_applicable else tree.total_weight
+    rescaled = ZERO < applicable < tree.total_weight
     total = rules.round(raw * HUNDRED / applicable) if rescaled else raw
     deductions = sum((d.amount for d in tree.deductions), ZERO)
     total = max(ZERO, total - deductions)

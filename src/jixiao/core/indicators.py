@@ -141,13 +141,15 @@ class IndicatorTree:
     deductions: tuple[Deduction, ...] = ()
     expected_total: Decimal = HUNDRED
     problems: tuple[TreeProblem, ...] = field(init=False)
+    total_weight: Decimal = field(init=False)
     has_not_applicable: bool = field(init=False)
     level_counts: Mapping[int, int] = field(init=False)  # depth (1 = 一级) → how many
 
     def __post_init__(self) -> None:
         problems: list[TreeProblem] = []
         counts: dict[int, int] = {}
-        total = self.total_weight
+        total = sum((root.effective_weight for root in self.roots), ZERO)
+        object.__setattr__(self, "total_weight", total)
         if total != self.expected_total:
             problems.append(
                 TreeProblem(ProblemCode.WEIGHTS_NOT_100, "", self.expected_total, total)
@@ -156,10 +158,6 @@ class IndicatorTree:
         object.__setattr__(self, "problems", tuple(problems))
         object.__setattr__(self, "has_not_applicable", has_na)
         object.__setattr__(self, "level_counts", MappingProxyType(counts))
-
-    @property
-    def total_weight(self) -> Decimal:
-        return sum((root.effective_weight for root in self.roots), ZERO)
 
     @property
     def applicable_weight(self) -> Decimal:

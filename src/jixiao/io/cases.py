@@ -202,13 +202,17 @@ class _Builder:
             self.file, message, yaml_lines.line_at(self.document, path), field_name(path)
         )
 
-    def decimal(self, value: Any, path: list[str | int]) -> Decimal | None:
+    def decimal(self, raw: Any, key: str, path: list[str | int]) -> Decimal | None:
+        """``raw[key]`` as an exact number; ``path`` locates ``raw`` for the error message."""
+        value = raw.get(key)
         if value is None:
             return None
+        if isinstance(value, Decimal):
+            return value
         try:
             return to_decimal(value)
         except (TypeError, ValueError):
-            raise self.fail(f"须为数字，实为 {value!r}", path) from None
+            raise self.fail(f"须为数字，实为 {value!r}", [*path, key]) from None
 
     def meta(self) -> CaseMeta:
         raw = self.document["meta"]
@@ -229,12 +233,12 @@ class _Builder:
         raw = self.document.get("published") or {}
         base: list[str | int] = ["published"]
         return Published(
-            total=self.decimal(raw.get("total"), [*base, "total"]),
+            total=self.decimal(raw, "total", base),
             grade=raw.get("grade"),
             declared_counts=MappingProxyType(
                 {int(k): int(v) for k, v in (raw.get("declared_counts") or {}).items()}
             ),
-            total_budget=self.decimal(raw.get("total_budget"), [*base, "total_budget"]),
+            total_budget=self.decimal(raw, "total_budget", base),
         )
 
     def budget(self) -> Budget | None:
@@ -242,17 +246,15 @@ class _Builder:
         if raw is None:
             return None
         base: list[str | int] = ["budget"]
-        sources = {
-            str(k): self.decimal(v, [*base, "sources", str(k)])
-            for k, v in (raw.get("sources") or {}).items()
-        }
+        given = raw.get("sources") or {}
+        sources = {str(k): self.decimal(given, k, [*base, "sources"]) for k in given}
         return Budget(
-            initial=self.decimal(raw.get("initial"), [*base, "initial"]),
-            full_year=self.decimal(raw.get("full_year"), [*base, "full_year"]),
-            executed=self.decimal(raw.get("executed"), [*base, "executed"]),
-            arrived=self.decimal(raw.get("arrived"), [*base, "arrived"]),
+            initial=self.decimal(raw, "initial", base),
+            full_year=self.decimal(raw, "full_year", base),
+            executed=self.decimal(raw, "executed", base),
+            arrived=self.decimal(raw, "arrived", base),
             sources=MappingProxyType({k: v for k, v in sources.items() if v is not None}),
-            published_rate=self.decimal(raw.get("published_rate"), [*base, "published_rate"]),
+            published_rate=self.decimal(raw, "published_rate", base),
             line=getattr(raw, "line", None),
         )
 
@@ -270,16 +272,16 @@ class _Builder:
         return Indicator(
             name=raw["name"],
             code=raw.get("code", ""),
-            weight=self.decimal(raw.get("weight"), [*path, "weight"]),
+            weight=self.decimal(raw, "weight", path),
             children=children,
             target=_text(raw.get("target")),
             actual=_text(raw.get("actual")),
-            method=MethodSpec(method, MappingProxyType(dict(raw.get("params") or {})))
+            method=MethodSpec(method, MappingProxyType(raw.get("params") or {}))
             if method
             else None,
-            facts=MappingProxyType(dict(raw.get("facts") or {})),
-            published_score=self.decimal(raw.get("published_score"), [*path, "published_score"]),
-            manual_score=self.decimal(raw.get("manual_score"), [*path, "manual_score"]),
+            facts=MappingProxyType(raw.get("facts") or {}),
+            published_score=self.decimal(raw, "published_score", path),
+            manual_score=self.decimal(raw, "manual_score", path),
             manual_reason=raw.get("manual_reason", ""),
             rationale=raw.get("rationale", ""),
             deviation_note=raw.get("deviation_note", ""),
@@ -291,12 +293,12 @@ class _Builder:
     def deduction(self, raw: Any, path: list[str | int]) -> Deduction:
         return Deduction(
             name=raw["name"],
-            per_occurrence=self.decimal(raw.get("per_occurrence"), [*path, "per_occurrence"]),
+            per_occurrence=self.decimal(raw, "per_occurrence", path),
             occurrences=raw.get("occurrences", 0),
-            points=self.decimal(raw.get("points"), [*path, "points"]),
-            cap=self.decimal(raw.get("cap"), [*path, "cap"]),
+            points=self.decimal(raw, "points", path),
+            cap=self.decimal(raw, "cap", path),
             reason=raw.get("reason", ""),
-            published=self.decimal(raw.get("published"), [*path, "published"]),
+            published=self.decimal(raw, "published", path),
         )
 
     def case(self) -> Case:
@@ -318,8 +320,8 @@ class _Builder:
         )
 
     def row(self, raw: Any, path: list[str | int]) -> SummaryRow:
-        budget = self.decimal(raw["full_year_budget"], [*path, "full_year_budget"])
-        executed = self.decimal(raw["executed"], [*path, "executed"])
+        budget = self.decimal(raw, "full_year_budget", path)
+        executed = self.decimal(raw, "executed", path)
         assert budget is not None and executed is not None  # required by the schema
         return SummaryRow(
             no=raw["no"],
@@ -327,7 +329,7 @@ class _Builder:
             project=raw["project"],
             full_year_budget=budget,
             executed=executed,
-            published_rate=self.decimal(raw.get("published_rate"), [*path, "published_rate"]),
+            published_rate=self.decimal(raw, "published_rate", path),
             conclusion=raw["conclusion"],
             line=getattr(raw, "line", None),
         )
