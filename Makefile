@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run test lint typecheck contracts unit bench clean
+.PHONY: setup run audit-seeds test lint typecheck contracts migrations unit bench clean
 
 setup: $(STAMP)
 
@@ -15,10 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
-## run: recompute and audit every seed case (the main job until the web platform lands)
+## run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000 (SQLite in var/)
 run: setup
+	mkdir -p var
+	DEBUG=1 $(BIN)/jixiao-web migrate --noinput -v 0
+	DEBUG=1 $(BIN)/jixiao-web load_demo
+	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录。"
+	DEBUG=1 $(BIN)/jixiao-web runserver 127.0.0.1:8000
+
+## audit-seeds: recompute and audit every seed table with the command line
+audit-seeds: setup
 	$(BIN)/jixiao score examples/seeds/
-	$(BIN)/jixiao audit examples/seeds/ --rules zhejiang || true
+	$(BIN)/jixiao audit examples/seeds/ || true
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -33,7 +41,11 @@ contracts: setup
 unit: setup
 	$(BIN)/pytest -n 2
 
-test: lint typecheck contracts unit
+migrations: setup
+	mkdir -p var
+	DEBUG=1 $(BIN)/jixiao-web makemigrations --check --dry-run -v 1
+
+test: lint typecheck contracts migrations unit
 
 bench: setup
 	$(BIN)/python bench/score_bench.py

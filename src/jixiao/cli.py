@@ -6,7 +6,7 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,7 @@ from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
 from jixiao.core.scoring import MethodInputError
 from jixiao.io import rulesets
+from jixiao.io.audit_json import report_json
 from jixiao.io.cases import CaseError, discover, load
 
 app = typer.Typer(
@@ -160,33 +161,6 @@ def score(paths: PathsArg, rules: RulesOpt = None) -> None:
         out.print()
     _fail_unreadable(problems)
     raise typer.Exit(EXIT_UNREADABLE if problems else EXIT_OK)
-
-
-def report_json(report: TableReport) -> dict[str, Any]:
-    """The stable ``--json`` shape, documented in docs/audit-json.md."""
-
-    def number(value: Decimal | None) -> str | None:
-        return None if value is None else fmt(value)
-
-    return {
-        "file": report.file,
-        "project": report.project,
-        "rules": report.rules,
-        "computed_total": number(report.computed_total),
-        "published_total": number(report.published_total),
-        "computed_grade": report.computed_grade,
-        "published_grade": report.published_grade,
-        "findings": [
-            {
-                "code": f.code.value,
-                "severity": f.severity.value,
-                "path": f.path,
-                "message": f.message,
-                "fingerprint": f.fingerprint,
-            }
-            for f in report.findings
-        ],
-    }
 
 
 @app.command()

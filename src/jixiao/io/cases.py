@@ -175,10 +175,25 @@ def validate(document: Any, name: str) -> None:
 def load(path: Path | str) -> Case | DepartmentSummary:
     """Read, validate and build one case file."""
     path = Path(path)
-    document = read_document(path)
-    validate(document, str(path))
-    builder = _Builder(str(path), document)
+    return from_document(read_document(path), str(path))
+
+
+def from_document(document: Any, name: str) -> Case | DepartmentSummary:
+    """Validate and build a case already parsed (from a file, a database or a form)."""
+    validate(document, name)
+    builder = _Builder(name, document)
     return builder.summary() if document["type"] == "department_summary" else builder.case()
+
+
+def plain(document: Any) -> Any:
+    """The document as plain JSON data: exact numbers become decimal strings."""
+    if isinstance(document, dict):
+        return {str(key): plain(value) for key, value in document.items()}
+    if isinstance(document, list):
+        return [plain(value) for value in document]
+    if isinstance(document, Decimal):
+        return format(document, "f")
+    return document
 
 
 def discover(paths: list[Path]) -> Iterator[Path]:

@@ -1,0 +1,1 @@
+"""Evaluations: a table entered (or imported) once, scored by jixiao.core, reviewed."""

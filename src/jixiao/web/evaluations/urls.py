@@ -1,0 +1,10 @@
+from django.urls import path
+
+from jixiao.web.evaluations import views
+
+app_name = "evaluations"
+urlpatterns = [
+    path("", views.evaluation_list, name="list"),
+    path("<int:pk>/", views.evaluation_detail, name="detail"),
+    path("<int:pk>/audit.json", views.evaluation_audit_json, name="audit_json"),
+]

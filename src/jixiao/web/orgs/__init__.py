@@ -1,0 +1,1 @@
+"""Regions, organisations, memberships and roles — and the one place permissions are decided."""

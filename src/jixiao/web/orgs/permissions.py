@@ -1,0 +1,89 @@
+"""The one place that decides who may see and do what with an evaluation. Fails closed.
+
+Every view, export, API call and background task goes through :func:`visible_evaluations`
+or :func:`get_evaluation`: an evaluation a user may not see is answered with 404 (it does not
+exist for them); one they may see but not act on is answered with 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jixiao.web.orgs.models import Membership, Organisation
+from jixiao.web.orgs.roles import ROLE_FLAGS, Flag, Role
+
+if TYPE_CHECKING:
+    from jixiao.web.evaluations.models import Evaluation
+
+SUPERVISOR_WITHHELD = frozenset({Flag.EDIT_EVALUATION})  # above the owner: look and review only
+
+
+def _memberships(user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, "_jixiao_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation__region"))
+        user._jixiao_memberships = cached
+    return cached
+
+
+def _scope(membership: Membership) -> Q:
+    org = membership.organisation
+    if membership.role == Role.EVALUATOR:
+        return Q(evaluators=membership.user_id)
+    scope = Q(owner=org)
+    if org.kind == Organisation.Kind.FINANCE_BUREAU:
+        scope |= Q(owner__region__path__startswith=org.region.path)
+    elif org.sees_subtree:
+        scope |= Q(owner__path__startswith=org.path)
+    return scope
+
+
+def visible_evaluations(user: Any) -> QuerySet[Evaluation]:
+    """Every evaluation ``user`` may see; empty for anyone without a membership."""
+    from jixiao.web.evaluations.models import Evaluation
+
+    memberships = _memberships(user)
+    if not memberships:
+        return Evaluation.objects.none()
+    scope = Q()
+    for membership in memberships:
+        scope |= _scope(membership)
+    return Evaluation.objects.filter(scope).distinct()
+
+
+def flags_for(user: Any, evaluation: Evaluation) -> frozenset[Flag]:
+    """The flags ``user`` holds on this evaluation, through any of their memberships."""
+    flags: set[Flag] = set()
+    for membership in _memberships(user):
+        org = membership.organisation
+        role_flags = ROLE_FLAGS[membership.role]
+        if membership.role == Role.EVALUATOR:
+            if evaluation.evaluators.filter(pk=membership.user_id).exists():
+                flags |= role_flags
+        elif evaluation.owner_id == org.pk:
+            flags |= role_flags
+        elif _supervises(org, evaluation.owner):
+            flags |= role_flags - SUPERVISOR_WITHHELD
+    return frozenset(flags)
+
+
+def _supervises(org: Organisation, owner: Organisation) -> bool:
+    if org.kind == Organisation.Kind.FINANCE_BUREAU:
+        return owner.region.path.startswith(org.region.path)
+    return org.sees_subtree and owner.path.startswith(org.path)
+
+
+def get_evaluation(user: Any, pk: int, flag: Flag = Flag.VIEW_EVALUATION) -> Evaluation:
+    """The evaluation, if ``user`` may see it (else 404) and holds ``flag`` on it (else 403)."""
+    evaluation = visible_evaluations(user).select_related("owner__region").filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404
+    if flag not in flags_for(user, evaluation):
+        raise PermissionDenied
+    return evaluation

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings, development mode, a fast password hasher.
+
+``DATABASE_URL`` still chooses the database, so CI runs the suite on SQLite and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from jixiao.web.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
