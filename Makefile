@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run audit-seeds test lint typecheck contracts migrations unit bench clean
+.PHONY: setup run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
 
 setup: $(STAMP)
 
@@ -38,14 +38,29 @@ typecheck: setup
 contracts: setup
 	$(BIN)/lint-imports
 
+## unit: the whole suite on SQLite (DATABASE_URL is unset so a stray one cannot redirect it)
 unit: setup
-	$(BIN)/pytest -n 2
+	env -u DATABASE_URL $(BIN)/pytest -n 2
+
+## unit-postgres: the same suite on PostgreSQL at $TEST_DATABASE_URL (a role with CREATEDB:
+## pytest-django creates test_<name>_gw0, test_<name>_gw1, ... one per xdist worker, and drops them)
+unit-postgres: setup
+	@test -n "$$TEST_DATABASE_URL" || { echo "unit-postgres: set TEST_DATABASE_URL=postgres://USER:PW@HOST:PORT/DB (CI: .ci/postgres.sh)" >&2; exit 2; }
+	DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2
 
 migrations: setup
 	mkdir -p var
 	DEBUG=1 $(BIN)/jixiao-web makemigrations --check --dry-run -v 1
 
+## test: the checks, the suite on SQLite, and then, only when TEST_DATABASE_URL is set (CI sets it
+## in .ci/run after starting its own PostgreSQL), the same suite on PostgreSQL. Locally without
+## that variable `make test` runs on SQLite only.
 test: lint typecheck contracts migrations unit
+ifneq ($(strip $(TEST_DATABASE_URL)),)
+	$(MAKE) --no-print-directory unit-postgres
+else
+	@echo "make test: TEST_DATABASE_URL not set, so the PostgreSQL run (unit-postgres) was skipped; SQLite only."
+endif
 
 bench: setup
 	$(BIN)/python bench/score_bench.py

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "jixiao.web.orgs",
     "jixiao.web.evaluations",
+    "jixiao.web.history",
 ]
 
 MIDDLEWARE = [

@@ -58,7 +58,9 @@ USERS = [
     DemoUser("xt_editor", "湘潭县科工局填报人", "湘潭县科技和工业信息化局", Role.EDITOR),
     DemoUser("jy_editor", "江油市工信局填报人", "江油市工业和信息化局", Role.EDITOR),
     DemoUser("jy_reviewer", "江油市财政局审核人", "江油市财政局", Role.REVIEWER),
-    DemoUser("cuit_evaluator", "成都信息工程大学评价人", "成都信息工程大学绩效评价组", Role.EVALUATOR),
+    DemoUser(
+        "cuit_evaluator", "成都信息工程大学评价人", "成都信息工程大学绩效评价组", Role.EVALUATOR
+    ),
     DemoUser("zz_editor", "株洲中小企业服务中心填报人", "株洲市中小企业发展服务中心", Role.EDITOR),
 ]
 ASSIGNMENTS = {"cuit_evaluator": ["002-jiangyou-relief-fund.yaml"]}
@@ -67,7 +69,9 @@ ASSIGNMENTS = {"cuit_evaluator": ["002-jiangyou-relief-fund.yaml"]}
 def region(path: tuple[str, ...]) -> Region:
     parent: Region | None = None
     for level, name in enumerate(path, 1):
-        parent, _ = Region.objects.get_or_create(parent=parent, name=name, defaults={"level": level})
+        parent, _ = Region.objects.get_or_create(
+            parent=parent, name=name, defaults={"level": level}
+        )
     assert parent is not None
     return parent
 

@@ -69,3 +69,24 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Transition(models.Model):
+    """One workflow step: who moved the evaluation from which status to which, and why."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=Evaluation.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Evaluation.Status.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.io.audit_json import report_json
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.evaluations.services import report_for
+from jixiao.web.evaluations.services import (
+    EDITABLE_FIELDS,
+    EditError,
+    document_rows,
+    report_for,
+    transition,
+    update_row,
+)
+from jixiao.web.evaluations.workflow import EDITABLE, STEPS, available_steps
 from jixiao.web.orgs.permissions import flags_for, get_evaluation, visible_evaluations
 from jixiao.web.orgs.roles import Flag
 
@@ -45,28 +57,92 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "") -> dict[str, Any]:
+    """What the evaluation body (totals, grid, findings) needs; re-rendered after each edit."""
+    report = report_for(evaluation)
+    scores = report.result.scores if report.result else ()
+    keys = list(document_rows(evaluation.document))
+    anchors = {score.path_text: f"row-{index}" for index, score in enumerate(scores, 1)}
+    flagged = {f.path for f in report.findings}
+    flags = flags_for(request.user, evaluation)
+    return {
+        "evaluation": evaluation,
+        "report": report,
+        "rows": [
+            (score, anchors[score.path_text], key, score.path_text in flagged, score.depth - 1)
+            for score, key in zip(scores, keys, strict=True)
+        ],
+        "findings": [(f, anchors.get(f.path)) for f in report.findings],
+        "flags": flags,
+        "can_edit": Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE,
+        "steps": available_steps(evaluation.status, flags),
+        "error": error,
+    }
+
+
 @require_GET
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
-    report = report_for(evaluation)
-    scores = report.result.scores if report.result else ()
-    anchors = {score.path_text: f"row-{index}" for index, score in enumerate(scores, 1)}
-    flagged = {f.path for f in report.findings}
+    context = _body_context(request, evaluation)
+    context["transitions"] = evaluation.transitions.select_related("user")
+    return render(request, "evaluations/detail.html", context)
+
+
+@require_POST
+@login_required
+def evaluation_row_update(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """htmx: change one row's inputs, answer with the re-scored body (or why not)."""
+    evaluation = get_evaluation(request.user, pk, Flag.EDIT_EVALUATION)
+    changes = {f: request.POST[f] for f in EDITABLE_FIELDS if f in request.POST}
+    error = ""
+    try:
+        evaluation = update_row(evaluation.pk, key, changes, _version(request), request.user)
+    except EditError as problem:
+        error = str(problem)
+        evaluation.refresh_from_db()
+    return render(request, "evaluations/_body.html", _body_context(request, evaluation, error))
+
+
+@require_POST
+@login_required
+def evaluation_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
+    flags = flags_for(request.user, evaluation)
+    action = request.POST.get("action", "")
+    try:
+        transition(
+            evaluation.pk,
+            action,
+            request.user,
+            flags,
+            request.POST.get("comment", ""),
+            _version(request),
+        )
+    except PermissionError:
+        raise PermissionDenied from None
+    except EditError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, _("已%(step)s。") % {"step": STEPS[action].label})
+    return redirect("evaluations:detail", pk=evaluation.pk)
+
+
+@require_GET
+@login_required
+def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
+    entries = evaluation.log.select_related("user")
     return render(
-        request,
-        "evaluations/detail.html",
-        {
-            "evaluation": evaluation,
-            "report": report,
-            "rows": [
-                (score, anchors[score.path_text], score.path_text in flagged, score.depth - 1)
-                for score in scores
-            ],
-            "findings": [(f, anchors.get(f.path)) for f in report.findings],
-            "flags": flags_for(request.user, evaluation),
-        },
+        request, "evaluations/history.html", {"evaluation": evaluation, "entries": entries}
     )
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
 
 
 @require_GET

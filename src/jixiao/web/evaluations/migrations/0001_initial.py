@@ -6,43 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='标题')),
-                ('project', models.CharField(blank=True, max_length=255, verbose_name='项目/政策')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年度')),
-                ('kind', models.CharField(choices=[('自评', '自评'), ('部门评价', '部门评价'), ('财政评价', '财政评价'), ('第三方评价', '第三方评价')], default='自评', max_length=16, verbose_name='评价类型')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已通过'), ('published', '已公开')], default='draft', max_length=16, verbose_name='状态')),
-                ('rules', models.CharField(blank=True, max_length=64, verbose_name='规则集')),
-                ('document', models.JSONField(verbose_name='评价表')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('computed_total', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='计算总分')),
-                ('computed_grade', models.CharField(blank=True, max_length=4, verbose_name='计算等级')),
-                ('published_total', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='发布总分')),
-                ('published_grade', models.CharField(blank=True, max_length=4, verbose_name='发布等级')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('warning_count', models.PositiveIntegerField(default=0, verbose_name='警告数')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evaluators', models.ManyToManyField(blank=True, related_name='assigned_evaluations', to=settings.AUTH_USER_MODEL, verbose_name='评价人')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='orgs.organisation', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="标题")),
+                ("project", models.CharField(blank=True, max_length=255, verbose_name="项目/政策")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年度"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("自评", "自评"),
+                            ("部门评价", "部门评价"),
+                            ("财政评价", "财政评价"),
+                            ("第三方评价", "第三方评价"),
+                        ],
+                        default="自评",
+                        max_length=16,
+                        verbose_name="评价类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已通过"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("rules", models.CharField(blank=True, max_length=64, verbose_name="规则集")),
+                ("document", models.JSONField(verbose_name="评价表")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                (
+                    "computed_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="计算总分",
+                    ),
+                ),
+                (
+                    "computed_grade",
+                    models.CharField(blank=True, max_length=4, verbose_name="计算等级"),
+                ),
+                (
+                    "published_total",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="发布总分",
+                    ),
+                ),
+                (
+                    "published_grade",
+                    models.CharField(blank=True, max_length=4, verbose_name="发布等级"),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("warning_count", models.PositiveIntegerField(default=0, verbose_name="警告数")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "evaluators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="assigned_evaluations",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="评价人",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="orgs.organisation",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '绩效评价',
-                'verbose_name_plural': '绩效评价',
-                'ordering': ['-year', 'owner__name', 'title'],
-                'indexes': [models.Index(fields=['year', 'kind'], name='evaluations_year_8d5277_idx')],
+                "verbose_name": "绩效评价",
+                "verbose_name_plural": "绩效评价",
+                "ordering": ["-year", "owner__name", "title"],
+                "indexes": [
+                    models.Index(fields=["year", "kind"], name="evaluations_year_8d5277_idx")
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,54 +14,157 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省'), (2, '市'), (3, '县/区')], verbose_name='层级')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.region', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, verbose_name="名称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "省"), (2, "市"), (3, "县/区")], verbose_name="层级"
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=255),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地区',
-                'verbose_name_plural': '地区',
+                "verbose_name": "地区",
+                "verbose_name_plural": "地区",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('finance_bureau', '财政局'), ('department', '主管部门'), ('project_unit', '项目单位'), ('park', '园区'), ('evaluator', '评价机构'), ('enterprise', '企业')], max_length=32, verbose_name='类型')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organisation', verbose_name='上级单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='orgs.region', verbose_name='地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("finance_bureau", "财政局"),
+                            ("department", "主管部门"),
+                            ("project_unit", "项目单位"),
+                            ("park", "园区"),
+                            ("evaluator", "评价机构"),
+                            ("enterprise", "企业"),
+                        ],
+                        max_length=32,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=255),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organisation",
+                        verbose_name="上级单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="orgs.region",
+                        verbose_name="地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', '管理员'), ('editor', '填报人'), ('reviewer', '审核人'), ('evaluator', '评价人'), ('viewer', '只读')], max_length=16, verbose_name='角色')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "管理员"),
+                            ("editor", "填报人"),
+                            ("reviewer", "审核人"),
+                            ("evaluator", "评价人"),
+                            ("viewer", "只读"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="orgs.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '成员',
-                'verbose_name_plural': '成员',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='unique_membership')],
+                "verbose_name": "成员",
+                "verbose_name_plural": "成员",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation", "role"), name="unique_membership"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='unique_region_name'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="unique_region_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='unique_org_name_in_region'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="unique_org_name_in_region"
+            ),
         ),
     ]
