@@ -101,6 +101,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # collectstatic fills STATIC_ROOT for production; in development WhiteNoise serves from the apps.
 STATIC_ROOT = None if DEBUG else VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = DEBUG

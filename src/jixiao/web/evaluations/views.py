@@ -76,6 +76,7 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
         "flags": flags,
         "can_edit": Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE,
         "steps": available_steps(evaluation.status, flags),
+        "transitions": evaluation.transitions.select_related("user"),
         "error": error,
     }
 
@@ -84,9 +85,7 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
-    context = _body_context(request, evaluation)
-    context["transitions"] = evaluation.transitions.select_related("user")
-    return render(request, "evaluations/detail.html", context)
+    return render(request, "evaluations/detail.html", _body_context(request, evaluation))
 
 
 @require_POST
