@@ -5,9 +5,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
+.PHONY: setup system-deps run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
 
 setup: $(STAMP)
+
+# Debian packages the tests need: headless Chromium for the end-to-end tests and a CJK font so
+# its screenshots show Chinese. Installed with apt-get when root and missing.
+DEBS := chromium fonts-noto-cjk
+SYSTEM_STAMP := $(VENV)/.system-deps
+
+system-deps: $(SYSTEM_STAMP)
+
+$(SYSTEM_STAMP):
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "apt-get install$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "缺少系统软件包:$$missing — 请以 root 运行 make，或先 apt-get install$$missing" >&2; exit 1; fi; \
+	fi
+	mkdir -p $(VENV) && touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,12 +56,12 @@ contracts: setup
 	$(BIN)/lint-imports
 
 ## unit: the whole suite on SQLite (DATABASE_URL is unset so a stray one cannot redirect it)
-unit: setup
+unit: setup system-deps
 	env -u DATABASE_URL $(BIN)/pytest -n 2
 
 ## unit-postgres: the same suite on PostgreSQL at $TEST_DATABASE_URL (a role with CREATEDB:
 ## pytest-django creates test_<name>_gw0, test_<name>_gw1, ... one per xdist worker, and drops them)
-unit-postgres: setup
+unit-postgres: setup system-deps
 	@test -n "$$TEST_DATABASE_URL" || { echo "unit-postgres: set TEST_DATABASE_URL=postgres://USER:PW@HOST:PORT/DB (CI: .ci/postgres.sh)" >&2; exit 2; }
 	DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from jixiao.core.audit import Severity
 from jixiao.core.case import Case
 from jixiao.core.review import TableReport, review
-from jixiao.core.rules import RuleSet
+from jixiao.core.rules import RuleSet, RuleSetError
+from jixiao.core.scoring import MethodInputError
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain, read_document
 from jixiao.web.evaluations.models import Evaluation
@@ -34,7 +35,15 @@ def build_case(evaluation: Evaluation) -> Case:
 def report_for(evaluation: Evaluation) -> TableReport:
     """Recompute the evaluation: every score with its explanation, total, grade, findings."""
     case = build_case(evaluation)
-    return review(case, rules_for(case))
+    return score_case(case, f"评价 {evaluation.pk}")
+
+
+def score_case(case: Case, name: str) -> TableReport:
+    """Review a case; an unusable rule set or method input becomes a :class:`CaseError`."""
+    try:
+        return review(case, rules_for(case))
+    except (RuleSetError, MethodInputError) as error:
+        raise CaseError(name, str(error)) from None
 
 
 def _store_figures(evaluation: Evaluation, report: TableReport) -> None:
@@ -63,7 +72,7 @@ def import_document(document: Any, owner: Organisation, *, name: str = "") -> Ev
         kind=meta.kind.value,
         document=data,
     )
-    _store_figures(evaluation, review(case, rules_for(case)))
+    _store_figures(evaluation, score_case(case, name or "上传的评价表"))
     evaluation.save()
     return evaluation
 

@@ -43,17 +43,29 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             | Q(project__icontains=query)
             | Q(owner__name__icontains=query)
         )
-    for field in ("year", "kind", "computed_grade"):
+    filters: dict[str, object] = {}
+    year = request.GET.get("year", "").strip()
+    if year.isdigit():
+        filters["year"] = int(year)
+    for field in ("kind", "computed_grade"):
         value = request.GET.get(field, "").strip()
         if value:
-            evaluations = evaluations.filter(**{field: value})
+            filters[field] = value
+    evaluations = evaluations.filter(**filters)
     page = Paginator(evaluations.order_by("-year", "owner__name", "title"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "evaluations/list.html",
-        {"page": page, "query": query, "kinds": Evaluation.Kind.choices},
+        {
+            "page": page,
+            "query": query,
+            "kinds": Evaluation.Kind.choices,
+            "filters_query": kept.urlencode(),
+        },
     )
 
 
