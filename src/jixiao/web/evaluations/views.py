@@ -74,17 +74,19 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
     report = report_for(evaluation)
     scores = report.result.scores if report.result else ()
     keys = list(document_rows(evaluation.document))
-    anchors = {score.path_text: f"row-{index}" for index, score in enumerate(scores, 1)}
+    first_row: dict[str, str] = {}  # a finding links to the first row with its path
+    for index, score in enumerate(scores, 1):
+        first_row.setdefault(score.path_text, f"row-{index}")
     flagged = {f.path for f in report.findings}
     flags = flags_for(request.user, evaluation)
     return {
         "evaluation": evaluation,
         "report": report,
         "rows": [
-            (score, anchors[score.path_text], key, score.path_text in flagged, score.depth - 1)
-            for score, key in zip(scores, keys, strict=True)
+            (score, f"row-{index}", key, score.path_text in flagged, score.depth - 1)
+            for index, (score, key) in enumerate(zip(scores, keys, strict=True), 1)
         ],
-        "findings": [(f, anchors.get(f.path)) for f in report.findings],
+        "findings": [(f, first_row.get(f.path)) for f in report.findings],
         "flags": flags,
         "can_edit": Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE,
         "steps": available_steps(evaluation.status, flags),
