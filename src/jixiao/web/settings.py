@@ -43,7 +43,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "jixiao.web.orgs",
+    "jixiao.web.funds",
+    "jixiao.web.indicators",
     "jixiao.web.evaluations",
+    "jixiao.web.summaries",
     "jixiao.web.history",
 ]
 

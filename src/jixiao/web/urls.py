@@ -8,5 +8,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("evaluations/", include("jixiao.web.evaluations.urls")),
+    path("funds/", include("jixiao.web.funds.urls")),
+    path("indicators/", include("jixiao.web.indicators.urls")),
+    path("summaries/", include("jixiao.web.summaries.urls")),
     path("admin/", admin.site.urls),
 ]

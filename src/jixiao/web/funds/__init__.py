@@ -1,0 +1,1 @@
+"""Special funds, projects and their budget lines."""

@@ -1,0 +1,1 @@
+"""The indicator library and templates for every framework in the seeds."""

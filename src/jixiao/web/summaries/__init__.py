@@ -1,0 +1,1 @@
+"""Summaries: the department 汇总表 and the finance bureau's overview."""
