@@ -8,7 +8,7 @@ fingerprint that stays the same for the same problem in the same table, so a rev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -199,23 +199,19 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None
     code = Code.EXECUTION_SCORE_MISMATCH if is_execution else Code.SCORE_METHOD_MISMATCH
     if outcome.value is not None:
         exact = max(ZERO, min(outcome.value, score.weight))
-        seen = compare_printed(exact, given, rules)
-        if seen.ok:
-            return
-        if seen.seen is not None:
-            out.add(
-                Code.ROUNDING_VARIANT,
-                Severity.INFO,
-                path,
-                f"{which} {show(given)}：{_rounding_note(seen.seen, rules)}，按规则应为 {show(seen.expected)}",
-            )
-            return
-        severity = Severity.WARNING if seen.within_tolerance else Severity.ERROR
-        out.add(
-            code,
-            severity,
+        formula = outcome.formula
+        _compare_printed_figure(
+            exact,
+            given,
+            rules,
+            out,
             path,
-            f"{which} {show(given)} 与{score.method}计算结果 {show(seen.expected)} 不符：{outcome.formula}",
+            f"{which} ",
+            "",
+            code,
+            lambda expected: (
+                f"{which} {show(given)} 与{score.method}计算结果 {show(expected)} 不符：{formula}"
+            ),
         )
     elif outcome.band is not None:
         low, high = outcome.band
@@ -340,6 +336,37 @@ def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
 def _compare_rate(
     exact: Decimal, printed: Decimal, rules: RuleSet, out: _Collector, path: str, denominator: str
 ) -> None:
+    shown = show(quantize(exact, 2, Rounding.HALF_UP))
+    _compare_printed_figure(
+        exact,
+        printed,
+        rules,
+        out,
+        path,
+        "执行率 ",
+        "%",
+        Code.EXECUTION_RATE_MISMATCH,
+        lambda _expected: (
+            f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为"
+            f" {shown}%（{_rounding_note(None, rules)}）"
+        ),
+    )
+
+
+def _compare_printed_figure(
+    exact: Decimal,
+    printed: Decimal,
+    rules: RuleSet,
+    out: _Collector,
+    path: str,
+    label: str,
+    unit: str,
+    code: Code,
+    mismatch: Callable[[Decimal], str],
+) -> None:
+    """Silent when the rule set's rounding gives the printed figure; ROUNDING_VARIANT (info)
+    when another rounding does; otherwise ``code``, a warning within the tolerance.
+    """
     seen = compare_printed(exact, printed, rules)
     if seen.ok:
         return
@@ -348,17 +375,12 @@ def _compare_rate(
             Code.ROUNDING_VARIANT,
             Severity.INFO,
             path,
-            f"执行率 {show(printed)}%：{_rounding_note(seen.seen, rules)}，按规则应为 {show(seen.expected)}%",
+            f"{label}{show(printed)}{unit}：{_rounding_note(seen.seen, rules)}，"
+            f"按规则应为 {show(seen.expected)}{unit}",
         )
         return
     severity = Severity.WARNING if seen.within_tolerance else Severity.ERROR
-    out.add(
-        Code.EXECUTION_RATE_MISMATCH,
-        severity,
-        path,
-        f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为"
-        f" {show(quantize(exact, 2, Rounding.HALF_UP))}%（{_rounding_note(None, rules)}）",
-    )
+    out.add(code, severity, path, mismatch(seen.expected))
 
 
 def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:

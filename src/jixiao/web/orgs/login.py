@@ -22,7 +22,9 @@ def is_locked(request: HttpRequest, username: str) -> bool:
     """Locked when one account failed too often, or one address failed for many accounts."""
     per_user: int = settings.LOGIN_FAILURE_LIMIT
     user_key, address_key = _keys(request, username)
-    return cache.get(user_key, 0) >= per_user or cache.get(address_key, 0) >= per_user * 4
+    failures_user: int = cache.get(user_key, 0)
+    failures_address: int = cache.get(address_key, 0)
+    return failures_user >= per_user or failures_address >= per_user * 4
 
 
 def record_failure(request: HttpRequest, username: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.web.orgs.roles import Role
 
 
-class Region(models.Model):
+class TreeNode(models.Model):
+    """A node that keeps the materialised path of its ids ("/1/4/9/"), so subtree queries are
+    one ``startswith`` lookup, no recursion. Subclasses declare ``parent``.
+    """
+
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    parent: models.ForeignKey[TreeNode | None, TreeNode | None]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self)._default_manager.filter(pk=self.pk).update(path=path)
+
+
+class Region(TreeNode):
     class Level(models.IntegerChoices):
         PROVINCE = 1, _("省")
         CITY = 2, _("市")
@@ -25,8 +46,6 @@ class Region(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    # Materialised path of ids ("/1/4/9/"): subtree queries are one LIKE, no recursion.
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("地区")
@@ -42,15 +61,8 @@ class Region(models.Model):
     def full_name(self) -> str:
         return f"{self.parent.full_name}{self.name}" if self.parent else self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Region.objects.filter(pk=self.pk).update(path=path)
 
-
-class Organisation(models.Model):
+class Organisation(TreeNode):
     class Kind(models.TextChoices):
         FINANCE_BUREAU = "finance_bureau", _("财政局")
         DEPARTMENT = "department", _("主管部门")
@@ -72,7 +84,6 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("单位")
@@ -83,13 +94,6 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            Organisation.objects.filter(pk=self.pk).update(path=path)
 
     @property
     def sees_subtree(self) -> bool:
