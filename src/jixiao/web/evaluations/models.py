@@ -39,6 +39,15 @@ class Evaluation(models.Model):
     )
     title = models.CharField(_("标题"), max_length=255)
     project = models.CharField(_("项目/政策"), max_length=255, blank=True)
+    # The funds.Project this evaluation is about (``project`` above is the name as printed).
+    fund_project = models.ForeignKey(
+        "funds.Project",
+        verbose_name=_("关联项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+    )
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     kind = models.CharField(_("评价类型"), max_length=16, choices=Kind.choices, default=Kind.SELF)
     status = models.CharField(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +13,10 @@ from django.db import transaction
 
 from jixiao.core.audit import Severity
 from jixiao.core.case import Case
+from jixiao.core.money import ZERO, to_decimal
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
-from jixiao.core.scoring import MethodInputError
+from jixiao.core.scoring import REGISTRY, MethodInputError
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain, read_document
 from jixiao.web.evaluations.models import Evaluation
@@ -223,3 +227,311 @@ def transition(
         comment=comment.strip(),
     )
     return evaluation
+
+
+# Editing the indicator tree -------------------------------------------------------------------
+# Structure changes (add, remove, move, reweight, rename) on a draft or returned evaluation. Like
+# update_row: the version must be current, the result must load as a case document and score
+# through the core, or nothing changes. Weights that no longer add up are allowed while editing:
+# they show as WEIGHTS_NOT_100 / CHILD_WEIGHTS_MISMATCH findings until fixed.
+
+MAX_WEIGHT = Decimal(100)
+MAX_NAME = 200
+
+VALUE_FIELDS = {
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "facts": "评分事实",
+    "published_score": "发布得分",
+    "manual_score": "人工评分",
+    "rationale": "评分依据",
+    "deviation_note": "偏差原因分析及改进措施",
+}
+
+
+def parse_weight(text: str, *, required: bool = True) -> str | None:
+    """A weight as typed, checked and kept as a decimal string; blank gives ``None``."""
+    raw = text.strip()
+    if not raw:
+        if required:
+            raise EditError("请填写分值")
+        return None
+    try:
+        value = to_decimal(raw)
+    except (TypeError, ValueError):
+        raise EditError(f"分值须为数字，“{raw}”不是数字") from None
+    if not ZERO <= value <= MAX_WEIGHT:
+        raise EditError(f"分值须在 0 到 {MAX_WEIGHT} 之间，实为 {raw}")
+    if value != value.quantize(Decimal("0.01")):
+        raise EditError(f"分值最多保留两位小数，实为 {raw}")
+    return format(value, "f")
+
+
+def parse_method(code: str) -> str:
+    code = code.strip()
+    if code not in REGISTRY:
+        raise EditError(f"未知评分方法“{code}”，请从列表中选择")
+    return code
+
+
+def parse_params(text: str) -> dict[str, Any]:
+    """Method parameters typed as a JSON object; numbers are kept exact (decimal strings)."""
+    raw = text.strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw, parse_float=Decimal)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise EditError('参数须为 JSON 对象，例如 {"points": 6, "per_missed": 1}')
+    params: dict[str, Any] = plain(value)
+    return params
+
+
+def parse_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise EditError("请填写指标名称")
+    if len(name) > MAX_NAME:
+        raise EditError(f"指标名称过长（最多 {MAX_NAME} 字）")
+    return name
+
+
+def indicator_row(name: str, weight: str, method: str, params: str = "") -> dict[str, Any]:
+    """A new leaf from form input; anything invalid raises :class:`EditError`."""
+    row: dict[str, Any] = {
+        "name": parse_name(name),
+        "weight": parse_weight(weight),
+        "method": parse_method(method),
+    }
+    parsed = parse_params(params)
+    if parsed:
+        row["params"] = parsed
+    return row
+
+
+def _locate(document: Any, key: str) -> tuple[Any, list[Any], int]:
+    """(parent row or None, the siblings list, index) of the row ``key`` (``"1.0.2"``)."""
+    try:
+        steps = [int(part) for part in key.split(".")]
+    except ValueError:
+        raise EditError(f"指标 {key} 不存在") from None
+    parent: Any = None
+    siblings: list[Any] = document.get("indicators", [])
+    for depth, index in enumerate(steps):
+        if not 0 <= index < len(siblings):
+            break
+        if depth == len(steps) - 1:
+            return parent, siblings, index
+        parent = siblings[index]
+        siblings = parent.get("children", [])
+    raise EditError(f"指标 {key} 不存在")
+
+
+def find_row(document: Any, names: list[str]) -> str | None:
+    """The key of the row reached by following ``names`` from the roots, if there is one."""
+    rows = document.get("indicators", [])
+    key = ""
+    for name in names:
+        index = next((i for i, raw in enumerate(rows) if raw.get("name") == name), None)
+        if index is None:
+            return None
+        key = f"{key}.{index}" if key else str(index)
+        rows = rows[index].get("children", [])
+    return key or None
+
+
+def _unique_among(siblings: list[Any], name: str, exclude: int | None = None) -> None:
+    for index, raw in enumerate(siblings):
+        if index != exclude and raw.get("name") == name:
+            raise EditError(f"同一级已有指标“{name}”，请换一个名称")
+
+
+TreeChange = Callable[[Any], dict[str, Any] | None]
+
+
+def _change_tree(
+    evaluation_id: int, version: int, user: Any, action: str, change: TreeChange
+) -> Evaluation:
+    """Apply ``change`` to a copy of the document; keep it only if it loads and scores.
+
+    ``change`` returns what to log, or ``None`` when there is nothing to change.
+    """
+    from jixiao.web.evaluations.workflow import EDITABLE
+    from jixiao.web.history.services import log_action
+
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    _check_version(evaluation, version)
+    if evaluation.status not in EDITABLE:
+        raise EditError(f"评价{evaluation.get_status_display()}，不能修改")
+    document = copy.deepcopy(evaluation.document)
+    data = change(document)
+    if data is None:
+        return evaluation
+    try:
+        case = from_document(document, evaluation.title)
+        if not isinstance(case, Case):
+            raise EditError("不是评价表")
+        report = review(case, rules_for(case))
+    except CaseError as error:
+        raise EditError(
+            error.message + (f"（字段 {error.field}）" if error.field else "")
+        ) from None
+    except (RuleSetError, MethodInputError) as error:
+        raise EditError(str(error)) from None
+    _store_figures(evaluation, report)
+    evaluation.document = document
+    evaluation.version += 1
+    evaluation.save()
+    log_action(f"jixiao.evaluation.indicator.{action}", user=user, evaluation=evaluation, **data)
+    return evaluation
+
+
+@transaction.atomic
+def add_indicator(
+    evaluation_id: int, parent_key: str, row: dict[str, Any], version: int, user: Any
+) -> Evaluation:
+    """Append ``row`` under the row ``parent_key`` (``""``: a new 一级 indicator).
+
+    A leaf that receives a child becomes a parent: it loses its scoring method, and it may not
+    already hold figures (they would be lost).
+    """
+
+    def change(document: Any) -> dict[str, Any]:
+        parent_name = ""
+        if parent_key:
+            _, siblings, index = _locate(document, parent_key)
+            parent = siblings[index]
+            parent_name = parent["name"]
+            if not parent.get("children"):
+                entered = [label for field, label in VALUE_FIELDS.items() if field in parent]
+                if entered:
+                    raise EditError(
+                        f"指标“{parent_name}”已填写{'、'.join(entered)}，不能再添加下级指标；"
+                        "请先清空这些内容，或在其上级添加"
+                    )
+                for field in ("method", "params", "lower_is_better", "manual_reason"):
+                    parent.pop(field, None)
+                parent["children"] = []
+            rows = parent["children"]
+        else:
+            rows = document.setdefault("indicators", [])
+        _unique_among(rows, row["name"])
+        rows.append(copy.deepcopy(row))
+        index = len(rows) - 1
+        return {
+            "row": f"{parent_key}.{index}" if parent_key else str(index),
+            "indicator": row["name"],
+            "parent": parent_name,
+            "after": row,
+        }
+
+    return _change_tree(evaluation_id, version, user, "added", change)
+
+
+@transaction.atomic
+def remove_indicator(evaluation_id: int, key: str, version: int, user: Any) -> Evaluation:
+    """Remove a row and everything under it; never the last 一级 row nor an only child."""
+
+    def change(document: Any) -> dict[str, Any]:
+        parent, siblings, index = _locate(document, key)
+        name = siblings[index]["name"]
+        if len(siblings) == 1:
+            if parent is None:
+                raise EditError("评价表至少要有一个一级指标，不能删除最后一个")
+            raise EditError(
+                f"“{name}”是“{parent['name']}”唯一的下级指标，不能删除；"
+                f"可先添加其他下级指标，或删除“{parent['name']}”"
+            )
+        removed = siblings.pop(index)
+        return {
+            "row": key,
+            "indicator": name,
+            "parent": parent["name"] if parent else "",
+            "before": removed,
+        }
+
+    return _change_tree(evaluation_id, version, user, "removed", change)
+
+
+@transaction.atomic
+def move_indicator(
+    evaluation_id: int, key: str, direction: str, version: int, user: Any
+) -> Evaluation:
+    """Swap a row with its previous (``"up"``) or next (``"down"``) sibling."""
+    if direction not in ("up", "down"):
+        raise EditError("只能上移或下移")
+
+    def change(document: Any) -> dict[str, Any]:
+        _, siblings, index = _locate(document, key)
+        target = index - 1 if direction == "up" else index + 1
+        name = siblings[index]["name"]
+        if not 0 <= target < len(siblings):
+            where = "第一个" if direction == "up" else "最后一个"
+            raise EditError(
+                f"“{name}”已是同级{where}，不能再{'上' if direction == 'up' else '下'}移"
+            )
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        return {
+            "row": key,
+            "indicator": name,
+            "direction": direction,
+            "before": {"position": index + 1},
+            "after": {"position": target + 1},
+        }
+
+    return _change_tree(evaluation_id, version, user, "moved", change)
+
+
+@transaction.atomic
+def reweight_indicator(
+    evaluation_id: int, key: str, weight: str, version: int, user: Any
+) -> Evaluation:
+    """Set a row's 分值; a parent's may be cleared (it is then the sum of its children)."""
+
+    def change(document: Any) -> dict[str, Any] | None:
+        _, siblings, index = _locate(document, key)
+        row = siblings[index]
+        value = parse_weight(weight, required=not row.get("children"))
+        before = row.get("weight")
+        if (None if before is None else to_decimal(str(before))) == (
+            None if value is None else to_decimal(value)
+        ):
+            return None
+        if value is None:
+            row.pop("weight", None)
+        else:
+            row["weight"] = value
+        return {
+            "row": key,
+            "indicator": row["name"],
+            "before": {"weight": None if before is None else str(before)},
+            "after": {"weight": value},
+        }
+
+    return _change_tree(evaluation_id, version, user, "reweighted", change)
+
+
+@transaction.atomic
+def rename_indicator(
+    evaluation_id: int, key: str, name: str, version: int, user: Any
+) -> Evaluation:
+    """Rename a row (e.g. a template's placeholder); names stay unique among siblings."""
+    new_name = parse_name(name)
+
+    def change(document: Any) -> dict[str, Any] | None:
+        _, siblings, index = _locate(document, key)
+        before = siblings[index]["name"]
+        if before == new_name:
+            return None
+        _unique_among(siblings, new_name, exclude=index)
+        siblings[index]["name"] = new_name
+        return {
+            "row": key,
+            "indicator": new_name,
+            "before": {"name": before},
+            "after": {"name": new_name},
+        }
+
+    return _change_tree(evaluation_id, version, user, "renamed", change)

@@ -11,3 +11,27 @@ urlpatterns = [
     path("<int:pk>/transition/", views.evaluation_transition, name="transition"),
     path("<int:pk>/history/", views.evaluation_history, name="history"),
 ]
+urlpatterns += [
+    path("<int:pk>/indicators/add/", views.evaluation_indicator_add, name="indicator_add"),
+    path(
+        "<int:pk>/indicators/add-from-library/",
+        views.evaluation_indicator_add_from_library,
+        name="indicator_add_from_library",
+    ),
+    path(
+        "<int:pk>/rows/<str:key>/remove/",
+        views.evaluation_indicator_remove,
+        name="indicator_remove",
+    ),
+    path("<int:pk>/rows/<str:key>/move/", views.evaluation_indicator_move, name="indicator_move"),
+    path(
+        "<int:pk>/rows/<str:key>/weight/",
+        views.evaluation_indicator_weight,
+        name="indicator_weight",
+    ),
+    path(
+        "<int:pk>/rows/<str:key>/rename/",
+        views.evaluation_indicator_rename,
+        name="indicator_rename",
+    ),
+]

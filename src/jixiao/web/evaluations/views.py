@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,12 +21,19 @@ from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
     EDITABLE_FIELDS,
     EditError,
+    add_indicator,
     document_rows,
+    indicator_row,
+    move_indicator,
+    remove_indicator,
+    rename_indicator,
     report_for,
+    reweight_indicator,
     transition,
     update_row,
 )
 from jixiao.web.evaluations.workflow import EDITABLE, STEPS, available_steps
+from jixiao.web.indicators.services import library_entry, library_parent, library_row
 from jixiao.web.orgs.permissions import flags_for, get_evaluation, visible_evaluations
 from jixiao.web.orgs.roles import Flag
 
@@ -171,3 +179,102 @@ def evaluation_audit_json(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="evaluation-{evaluation.pk}-audit.json"'
     )
     return response
+
+
+# Editing the indicator tree (htmx): each answers with the re-scored body, or why not ----------
+
+
+def _tree_change(
+    request: HttpRequest, pk: int, change: Callable[[Evaluation], Evaluation]
+) -> HttpResponse:
+    evaluation = get_evaluation(request.user, pk, Flag.EDIT_EVALUATION)
+    error = ""
+    try:
+        evaluation = change(evaluation)
+    except EditError as problem:
+        error = str(problem)
+        evaluation.refresh_from_db()
+    return render(request, "evaluations/_body.html", _body_context(request, evaluation, error))
+
+
+@require_POST
+@login_required
+def evaluation_indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a leaf (name, 分值, scoring method, optional parameters) under a row or at the root."""
+
+    def change(evaluation: Evaluation) -> Evaluation:
+        row = indicator_row(
+            request.POST.get("name", ""),
+            request.POST.get("weight", ""),
+            request.POST.get("method", ""),
+            request.POST.get("params", ""),
+        )
+        parent = request.POST.get("parent", "").strip()
+        return add_indicator(evaluation.pk, parent, row, _version(request), request.user)
+
+    return _tree_change(request, pk, change)
+
+
+@require_POST
+@login_required
+def evaluation_indicator_add_from_library(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an indicator of the library; ``parent=auto`` places it by the library's 层级."""
+
+    def change(evaluation: Evaluation) -> Evaluation:
+        entry = library_entry(request.POST.get("indicator", ""))
+        row = library_row(entry, request.POST.get("weight", ""))
+        parent = request.POST.get("parent", "auto").strip()
+        if parent == "auto":
+            parent = library_parent(evaluation.document, entry)
+        return add_indicator(evaluation.pk, parent, row, _version(request), request.user)
+
+    return _tree_change(request, pk, change)
+
+
+@require_POST
+@login_required
+def evaluation_indicator_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    return _tree_change(
+        request,
+        pk,
+        lambda evaluation: remove_indicator(evaluation.pk, key, _version(request), request.user),
+    )
+
+
+@require_POST
+@login_required
+def evaluation_indicator_move(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    direction = request.POST.get("direction", "")
+    return _tree_change(
+        request,
+        pk,
+        lambda evaluation: move_indicator(
+            evaluation.pk, key, direction, _version(request), request.user
+        ),
+    )
+
+
+@require_POST
+@login_required
+def evaluation_indicator_weight(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    weight = request.POST.get("weight", "")
+    return _tree_change(
+        request,
+        pk,
+        lambda evaluation: reweight_indicator(
+            evaluation.pk, key, weight, _version(request), request.user
+        ),
+    )
+
+
+@require_POST
+@login_required
+def evaluation_indicator_rename(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    name = request.POST.get("name", "")
+    return _tree_change(
+        request,
+        pk,
+        lambda evaluation: rename_indicator(
+            evaluation.pk, key, name, _version(request), request.user
+        ),
+    )

@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from jixiao.web.indicators import views
 
 app_name = "indicators"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("templates/", views.template_list, name="template_list"),
+    path("templates/<int:pk>/new/", views.template_new, name="template_new"),
+]

@@ -1,7 +1,8 @@
 """The one place that decides who may see and do what with an evaluation. Fails closed.
 
 Every view, export, API call and background task goes through :func:`visible_evaluations`
-or :func:`get_evaluation`: an evaluation a user may not see is answered with 404 (it does not
+or :func:`get_evaluation` (projects: :func:`visible_projects`/:func:`get_project`; department
+summaries: :func:`visible_departments`/:func:`get_department`): an evaluation a user may not see is answered with 404 (it does not
 exist for them); one they may see but not act on is answered with 403.
 """
 
@@ -18,6 +19,7 @@ from jixiao.web.orgs.roles import ROLE_FLAGS, Flag, Role
 
 if TYPE_CHECKING:
     from jixiao.web.evaluations.models import Evaluation
+    from jixiao.web.funds.models import Project
 
 SUPERVISOR_WITHHELD = frozenset({Flag.EDIT_EVALUATION})  # above the owner: look and review only
 
@@ -87,3 +89,74 @@ def get_evaluation(user: Any, pk: int, flag: Flag = Flag.VIEW_EVALUATION) -> Eva
     if flag not in flags_for(user, evaluation):
         raise PermissionDenied
     return evaluation
+
+
+# Projects, departments: the same owner scopes as evaluations, never through an assignment ----
+
+
+def _owner_scope(membership: Membership, prefix: str = "") -> Q | None:
+    """What a membership sees among things owned by organisations (``prefix`` leads to the
+    owning organisation, e.g. ``"owner__"``); None for an evaluator, who sees only assignments.
+    """
+    if membership.role == Role.EVALUATOR or Flag.VIEW_EVALUATION not in ROLE_FLAGS[membership.role]:
+        return None
+    org = membership.organisation
+    scope = Q(**{f"{prefix}pk": org.pk})
+    if org.kind == Organisation.Kind.FINANCE_BUREAU:
+        scope |= Q(**{f"{prefix}region__path__startswith": org.region.path})
+    elif org.sees_subtree:
+        scope |= Q(**{f"{prefix}path__startswith": org.path})
+    return scope
+
+
+def _owner_scopes(user: Any, prefix: str) -> Q | None:
+    scopes = [s for m in _memberships(user) if (s := _owner_scope(m, prefix)) is not None]
+    if not scopes:
+        return None
+    combined = Q()
+    for scope in scopes:
+        combined |= scope
+    return combined
+
+
+def visible_projects(user: Any) -> QuerySet[Project]:
+    """Every project ``user`` may see: its own organisation's, a 主管部门's organisation subtree,
+    a 财政局's region subtree. Empty for evaluators and anyone without a membership."""
+    from jixiao.web.funds.models import Project
+
+    scope = _owner_scopes(user, "owner__")
+    if scope is None:
+        return Project.objects.none()
+    return Project.objects.filter(scope)
+
+
+def get_project(user: Any, pk: int) -> Project:
+    """The project, if ``user`` may see it; else 404."""
+    project = (
+        visible_projects(user)
+        .select_related("owner__region__parent__parent", "fund")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return project
+
+
+def visible_departments(user: Any) -> QuerySet[Organisation]:
+    """The 主管部门 whose evaluations ``user`` may see (their members, a 主管部门 above them, the
+    财政局 of their region or one above it): who may open their 部门绩效自评结果汇总表."""
+    scope = _owner_scopes(user, "")
+    if scope is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(scope, kind=Organisation.Kind.DEPARTMENT)
+
+
+def get_department(user: Any, pk: int) -> Organisation:
+    """The 主管部门, if ``user`` may see its evaluations; else 404 (also for a non-department)."""
+    department = (
+        visible_departments(user).select_related("region__parent__parent").filter(pk=pk).first()
+    )
+    if department is None:
+        raise Http404
+    return department

@@ -1,4 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from jixiao.web.summaries import views
 
 app_name = "summaries"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("overview/", views.overview, name="overview"),
+    path(
+        "department/<int:org_pk>/<int:year>/",
+        views.department_summary,
+        name="department",
+    ),
+]
