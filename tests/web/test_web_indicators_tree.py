@@ -103,6 +103,8 @@ def test_add_a_leaf_under_a_row(world, editor):
     entry = last_log(jx)
     assert entry.action == "jixiao.evaluation.indicator.added"
     assert entry.data["row"] == "1.0.1" and entry.data["parent"] == "数量指标"
+    assert entry.data["after"] == {"name": "培训场次", "weight": "5", "method": "count_shortfall"}
+    assert entry.data["added"]["params"] == {"required": 12}
     assert entry.user == world.owner
 
 
@@ -289,7 +291,11 @@ def test_remove_a_row_and_its_subtree(world, editor):
     assert fresh(jx).version == 2
     entry = last_log(jx)
     assert entry.action == "jixiao.evaluation.indicator.removed"
-    assert entry.data["indicator"] == "效益指标" and entry.data["before"]["name"] == "效益指标"
+    assert entry.data["indicator"] == "效益指标"
+    assert entry.data["before"] == {"name": "效益指标", "weight": None}
+    assert len(entry.data["removed"]["children"]) == 3  # the subtree is kept in the record
+    page = editor.get(f"/evaluations/{jx.pk}/history/").content.decode()
+    assert "jixiao.evaluation.indicator.removed" in page
 
 
 def test_an_only_child_and_the_last_root_are_kept(world, editor):

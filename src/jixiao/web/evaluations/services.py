@@ -424,7 +424,8 @@ def add_indicator(
             "row": f"{parent_key}.{index}" if parent_key else str(index),
             "indicator": row["name"],
             "parent": parent_name,
-            "after": row,
+            "after": {field: row.get(field) for field in ("name", "weight", "method")},
+            "added": row,
         }
 
     return _change_tree(evaluation_id, version, user, "added", change)
@@ -449,7 +450,8 @@ def remove_indicator(evaluation_id: int, key: str, version: int, user: Any) -> E
             "row": key,
             "indicator": name,
             "parent": parent["name"] if parent else "",
-            "before": removed,
+            "before": {field: removed.get(field) for field in ("name", "weight")},
+            "removed": removed,  # the whole subtree, so that nothing is lost from the record
         }
 
     return _change_tree(evaluation_id, version, user, "removed", change)

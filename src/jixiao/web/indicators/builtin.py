@@ -155,9 +155,10 @@ def ensure_builtin_templates(seeds: Path | None = None) -> list[Template]:
             tree=SELF_EVALUATION_TREE,
             deductions=[],
             source="国家项目支出绩效自评表（种子 004、000）",
+            position=1,
         )
     ]
-    for spec in SEED_TEMPLATES:
+    for position, spec in enumerate(SEED_TEMPLATES, 2):
         tree, deductions = seed_tree(seeds, spec.seed)
         templates.append(
             _upsert(
@@ -168,6 +169,7 @@ def ensure_builtin_templates(seeds: Path | None = None) -> list[Template]:
                 tree=tree,
                 deductions=deductions,
                 source=f"examples/seeds/{spec.seed}",
+                position=position,
             )
         )
     for file in LIBRARY_SEEDS:

@@ -101,12 +101,13 @@ class Template(models.Model):
     deductions = models.JSONField(_("扣分项"), default=list, blank=True)
     source = models.CharField(_("来源"), max_length=255, blank=True)
     is_builtin = models.BooleanField(_("内置"), default=False)
+    position = models.PositiveSmallIntegerField(_("排序"), default=100)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("评价模板")
         verbose_name_plural = _("评价模板")
-        ordering = ["-is_builtin", "name"]
+        ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
