@@ -91,3 +91,32 @@ def test_a_user_of_another_county_is_refused(live_server: Any, page: Page, scree
     assert response is not None and response.status == 404
     expect(page.get_by_text("页面不存在，或您无权查看。")).to_be_visible()
     screenshot("refused")
+
+
+def test_create_a_self_evaluation_from_the_standard_template(
+    live_server: Any, page: Page, screenshot: Any
+) -> None:
+    demo.load(SEEDS)
+    log_in(page, live_server.url, "jx_editor")
+    page.get_by_role("link", name="新建评价").click()
+    page.locator("tr", has_text="项目支出绩效自评表（执行率/产出/效益/满意度）").get_by_role(
+        "link", name="按此模板新建"
+    ).click()
+    page.get_by_label("标题").fill("2022年度企业服务平台运营项目 项目支出绩效自评表")
+    page.get_by_label("项目/政策").fill("企业服务平台运营项目")
+    page.get_by_label("年度").fill("2022")
+    page.get_by_label("全年预算数（万元）").fill("100")
+    page.get_by_label("全年执行数（万元）").fill("95")
+    page.get_by_role("button", name="创建评价").click()
+
+    # 95 / 100 × 10 = 9.5; the placeholders have no values yet. Zhejiang: 95 % executed.
+    expect(page.locator("#status")).to_have_text("草稿")
+    expect(page.locator("#total")).to_have_text("9.50")
+    quantity = row(page, "三级指标（待填写）")  # the first placeholder: 数量指标, 10 points
+    quantity.get_by_label("年度指标值").fill(">100家")
+    quantity.get_by_label("年度指标值").press("Tab")
+    expect(quantity.locator(".why")).to_contain_text("年度指标值“>100家”")  # swapped in
+    quantity.get_by_label("实际完成值").fill("120家")
+    quantity.get_by_label("实际完成值").press("Tab")
+    expect(page.locator("#total")).to_have_text("19.50")
+    screenshot("from-template")

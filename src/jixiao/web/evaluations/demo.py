@@ -15,6 +15,7 @@ from jixiao.io.cases import load as load_case
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import import_case_file
 from jixiao.web.funds.models import BudgetLine, Project, SpecialFund
+from jixiao.web.indicators.builtin import ensure_builtin_templates
 from jixiao.web.orgs.models import Membership, Organisation, Region
 from jixiao.web.orgs.roles import Role
 
@@ -188,6 +189,7 @@ def load(seeds: Path) -> list[DemoUser]:
         file: import_case_file(seeds / file, orgs[owner]) for file, owner in EVALUATIONS.items()
     }
     load_projects(seeds, orgs, evaluations)
+    ensure_builtin_templates(seeds)
     user_model = get_user_model()
     for demo in USERS:
         user = user_model.objects.create_user(

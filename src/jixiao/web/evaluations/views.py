@@ -153,10 +153,18 @@ def evaluation_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_history(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
-    entries = evaluation.log.select_related("user")
+    entries = [(entry, _changes(entry.data)) for entry in evaluation.log.select_related("user")]
     return render(
         request, "evaluations/history.html", {"evaluation": evaluation, "entries": entries}
     )
+
+
+def _changes(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for every field an action touched, whichever side it is on."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    return [(field, before.get(field), after.get(field)) for field in {**before, **after}]
 
 
 def _version(request: HttpRequest) -> int:
