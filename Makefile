@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
+.PHONY: setup system-deps messages run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
 
 setup: $(STAMP)
 
-# Debian packages the tests need: headless Chromium for the end-to-end tests and a CJK font so
-# its screenshots show Chinese. Installed with apt-get when root and missing.
-DEBS := chromium fonts-noto-cjk
+# Debian packages: headless Chromium for the end-to-end tests, a CJK font so its screenshots
+# show Chinese, and gettext to compile the translation catalogs. Installed with apt-get when
+# root and missing.
+DEBS := chromium fonts-noto-cjk gettext
 SYSTEM_STAMP := $(VENV)/.system-deps
 
 system-deps: $(SYSTEM_STAMP)
@@ -32,8 +33,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
 
+## messages: compile the translation catalogs (zh-hans is the source language; English is a catalog)
+messages: setup system-deps
+	cd src/jixiao/web && DEBUG=1 ../../../$(BIN)/jixiao-web compilemessages -v 0
+
 ## run: set up, migrate, load the demo data once, serve on http://127.0.0.1:8000 (SQLite in var/)
-run: setup
+run: setup messages
 	mkdir -p var
 	DEBUG=1 $(BIN)/jixiao-web migrate --noinput -v 0
 	DEBUG=1 $(BIN)/jixiao-web load_demo
@@ -56,12 +61,12 @@ contracts: setup
 	$(BIN)/lint-imports
 
 ## unit: the whole suite on SQLite (DATABASE_URL is unset so a stray one cannot redirect it)
-unit: setup system-deps
+unit: setup system-deps messages
 	env -u DATABASE_URL $(BIN)/pytest -n 2
 
 ## unit-postgres: the same suite on PostgreSQL at $TEST_DATABASE_URL (a role with CREATEDB:
 ## pytest-django creates test_<name>_gw0, test_<name>_gw1, ... one per xdist worker, and drops them)
-unit-postgres: setup system-deps
+unit-postgres: setup system-deps messages
 	@test -n "$$TEST_DATABASE_URL" || { echo "unit-postgres: set TEST_DATABASE_URL=postgres://USER:PW@HOST:PORT/DB (CI: .ci/postgres.sh)" >&2; exit 2; }
 	DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2
 

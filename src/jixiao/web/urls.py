@@ -13,5 +13,6 @@ urlpatterns = [
     path("funds/", include("jixiao.web.funds.urls")),
     path("indicators/", include("jixiao.web.indicators.urls")),
     path("summaries/", include("jixiao.web.summaries.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.indicators.access import creatable_organisations
 from jixiao.web.indicators.models import Template
 from jixiao.web.orgs.models import Organisation
+from jixiao.web.orgs.permissions import creatable_organisations
 
 
 class OrganisationChoice(forms.ModelChoiceField[Organisation]):

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.io.cases import CaseError
-from jixiao.web.indicators.access import creatable_organisations, has_membership
 from jixiao.web.indicators.forms import NewEvaluationForm
 from jixiao.web.indicators.models import Indicator, Template
 from jixiao.web.indicators.services import create_evaluation
 from jixiao.web.indicators.trees import count_leaves
+from jixiao.web.orgs.permissions import creatable_organisations, has_membership
 
 
 @require_GET

@@ -160,3 +160,25 @@ def get_department(user: Any, pk: int) -> Organisation:
     if department is None:
         raise Http404
     return department
+
+
+# Creating evaluations ---------------------------------------------------------------------------
+
+
+def has_membership(user: Any) -> bool:
+    """May use the platform at all (browse templates…): an active account with a membership."""
+    return bool(_memberships(user))
+
+
+def creatable_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations ``user`` may create an evaluation for: through a membership of that
+    organisation whose role carries ``can_edit_evaluation``. An 评价人 is left out: their edit
+    right is per assigned evaluation, never per organisation.
+    """
+    roles = [
+        str(role)
+        for role, flags in ROLE_FLAGS.items()
+        if Flag.EDIT_EVALUATION in flags and role != Role.EVALUATOR
+    ]
+    ids = [m.organisation_id for m in _memberships(user) if m.role in roles]
+    return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
