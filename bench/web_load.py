@@ -38,6 +38,7 @@ import ctypes
 import http.client
 import io
 import json
+import logging
 import math
 import os
 import platform
@@ -184,21 +185,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def proc_cpu_seconds(pid: int) -> float:
-    """utime + stime of one process (0 when it is gone)."""
+def proc_cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """utime + stime of one process (0 when it is gone); with ``reaped``, also the CPU of the
+    children it has waited for (cutime + cstime)."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return 0.0
     fields = text.rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def tree_cpu_seconds(pid: int | None) -> float:
-    """CPU of a process and its direct children (gunicorn workers, PostgreSQL backends)."""
+    """CPU of a process, its live children and the children it reaped: PostgreSQL backends come
+    and go (CONN_MAX_AGE=60), their time moves to the postmaster's cutime when they exit."""
     if not pid:
         return 0.0
-    total = proc_cpu_seconds(pid)
+    total = proc_cpu_seconds(pid, reaped=True)
     with contextlib.suppress(OSError):
         for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
             total += proc_cpu_seconds(int(child))
@@ -1317,9 +1323,15 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
-        self.process = subprocess.Popen(
-            command, cwd=REPO, env={**os.environ, **self.environment}, stdin=subprocess.DEVNULL
-        )
+        with self.log_file.open("ab") as output:  # Django logs errors to stderr: keep them
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env={**os.environ, **self.environment},
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         while True:
             deadline.check("waiting for gunicorn")
             if self.process.poll() is not None:
@@ -1404,7 +1416,7 @@ def profile_pages(
     rng = random.Random(seed)
     clients = {}
     for persona in personas:
-        client_ = Client(SERVER_NAME="127.0.0.1")
+        client_ = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
         client_.force_login(get_user_model().objects.get(username=persona.username))
         clients[persona.username] = client_
     worst: dict[str, Measured] = {}  # per kind: the slowest median over the personas
@@ -1420,7 +1432,7 @@ def profile_pages(
                     response = clients[persona.username].get(path)
                     ms = (time.perf_counter() - began) * 1000
                 if response.status_code != 200:
-                    log(f"  {path}: HTTP {response.status_code}")
+                    log(f"  {path} as {persona.username}: HTTP {response.status_code}")
                 queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
                 runs.append(Measured(kind.name, persona.username, path, ms, queries))
             if not runs:
@@ -1664,6 +1676,7 @@ def main(argv: list[str] | None = None) -> int:
         enabled = probe(gunicorn.port, kinds, personas)
         for line in skipped:
             log(f"  skipped: {line}")
+        excluded = [k for k in kinds if not enabled.get(k.name)]
         kinds = [k for k in kinds if enabled.get(k.name)]
         log(f"kinds under load: {', '.join(k.name for k in kinds)}")
         log(f"setup took {time.monotonic() - deadline.start:.1f} s")
@@ -1762,8 +1775,21 @@ def main(argv: list[str] | None = None) -> int:
             "slowest kinds by p95: "
             + ", ".join(f"{s.name} {s.p95:.0f} ms" for s in slow[:3] if s.count)
         )
+        for kind in excluded:
+            log(
+                f"NOT measured: {kind.name} ({kind.route}) answered no persona with 200 at the"
+                " probe (see 'probing routes' above and the gunicorn log)"
+            )
         if args.profile or (not met and not args.no_profile):
-            profile_pages(kinds, personas, by_kind, args.seed)
+            quiet = logging.getLogger("django.request")
+            level = quiet.level
+            quiet.setLevel(logging.CRITICAL)  # the statuses are printed instead
+            try:
+                profile_pages(kinds, personas, by_kind, args.seed)
+            except Exception as problem:  # the measurement above stands; say why this part did not
+                log(f"profiling failed: {type(problem).__name__}: {problem}")
+            finally:
+                quiet.setLevel(level)
         return 0
     except SetupError as problem:
         log(f"\nABORTED: {problem}")

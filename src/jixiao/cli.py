@@ -6,10 +6,11 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -19,9 +20,21 @@ from jixiao.core.money import fmt
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
 from jixiao.core.scoring import MethodInputError
+from jixiao.core.tables import TableKind, TableMismatchError, default_kind
 from jixiao.io import rulesets
 from jixiao.io.audit_json import report_json
-from jixiao.io.cases import CaseError, discover, load
+from jixiao.io.cases import CaseError, load
+from jixiao.io.exporters import formats
+from jixiao.io.exporters import get as get_exporter
+from jixiao.io.import_selfeval import (
+    describe,
+    discover,
+    header_comment,
+    load_any,
+    to_yaml,
+    write_yaml,
+)
+from jixiao.io.import_selfeval import import_file as import_selfeval_file
 
 app = typer.Typer(
     help="绩效 Jixiao：重新计算并审核绩效评价表。",
@@ -37,7 +50,8 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="案例文件或文件夹（递归查找 .yaml/.yml/.json）")
+    list[Path],
+    typer.Argument(help="案例文件、自评表或文件夹（递归查找 .yaml/.yml/.json/.xlsx/.docx）"),
 ]
 RulesOpt = Annotated[
     str | None,
@@ -63,7 +77,7 @@ def _reports(paths: list[Path], override: str | None) -> tuple[list[TableReport]
         problems.append(f"未找到案例文件：{'、'.join(map(str, paths))}")
     for file in files:
         try:
-            document = load(file)
+            document = load_any(file)
             reports.append(review(document, _rules_for(document, override)))
         except CaseError as error:
             problems.append(str(error))
@@ -197,3 +211,101 @@ def list_rules() -> None:
         ruleset = rulesets.load(name)
         regions = "、".join(ruleset.regions) or "全国"
         out.print(f"{ruleset.label}\t{ruleset.title}\t适用：{regions}")
+
+
+TABLE_HELP = "self（项目支出绩效自评表）、scoring（评价指标计分表）或 summary（部门绩效自评结果汇总表）；默认评价表为 self，部门汇总表为 summary"
+
+
+def _cannot_export(message: str) -> NoReturn:
+    err.print(f"[bold red]无法导出[/bold red] {escape(message)}")
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+@app.command()
+def export(
+    case: Annotated[Path, typer.Argument(help="案例文件（.yaml/.yml/.json）")],
+    file_format: Annotated[str, typer.Option("--format", "-f", help="xlsx 或 docx")] = "xlsx",
+    table: Annotated[str | None, typer.Option("--table", "-t", help=TABLE_HELP)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="输出文件或文件夹（默认：当前文件夹，按项目命名）"),
+    ] = None,
+    rules: RulesOpt = None,
+) -> None:
+    """导出官方表格（Excel 或 Word）：项目支出绩效自评表、评价指标计分表、部门绩效自评结果汇总表。
+
+    得分为重新计算的得分。退出码：0 已导出；2 文件无法读取、表格与文件不符或无法写出。
+    """
+    if file_format not in formats():
+        _cannot_export(f"不支持的格式 {file_format!r}，应为 {'、'.join(formats())}")
+    if table is not None and table not in {kind.value for kind in TableKind}:
+        _cannot_export(
+            f"不支持的表格 {table!r}，应为 {'、'.join(kind.value for kind in TableKind)}"
+        )
+    try:
+        document = load(case)
+        kind = TableKind(table) if table else default_kind(document)
+        exporter = get_exporter(kind.value, file_format)
+        if exporter is None:
+            _cannot_export(f"没有 {kind.label} 的 {file_format} 导出")
+        name, _, content = exporter.render(document, review(document, _rules_for(document, rules)))
+    except CaseError as error:
+        _cannot_export(str(error))
+    except (RuleSetError, MethodInputError, TableMismatchError) as error:
+        _cannot_export(f"文件 {case}：{error}")
+    target = output / name if output is not None and output.is_dir() else output or Path(name)
+    try:
+        target.write_bytes(content)
+    except OSError as error:
+        _cannot_export(f"无法写出 {target}（{error.strerror}）")
+    out.print(f"已导出 {escape(str(target))}")
+
+
+def _cannot_import(message: str) -> NoReturn:
+    err.print(f"[bold red]无法导入[/bold red] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+@app.command("import")
+def import_table(
+    file: Annotated[Path, typer.Argument(help="项目支出绩效自评表（.xlsx 或 .docx）")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="输出的案例文件（.yaml）或文件夹；- 为标准输出（默认：与输入同名）",
+        ),
+    ] = None,
+    table: Annotated[
+        int | None, typer.Option("--table", min=1, help="文件中有多张自评表时导入第几张（从 1 起）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的默认输出文件")] = False,
+) -> None:
+    """导入项目支出绩效自评表（Excel 或 Word），写成案例文件（YAML），可再用 score/audit。
+
+    退出码：0 已导入；2 文件无法读取或不是自评表（此时不写出任何文件）。
+    """
+    try:
+        imported = import_selfeval_file(file, table)
+    except CaseError as error:
+        _cannot_import(str(error))
+    text_comment = header_comment(file, imported)
+    if output is not None and str(output) == "-":
+        sys.stdout.write(to_yaml(imported.document, text_comment))
+        err.print(f"已导入 {escape(str(file))}：{escape(describe(imported))}", soft_wrap=True)
+        return
+    default = output is None
+    target = output or file.with_suffix(".yaml")
+    if target.is_dir():
+        target = target / f"{file.stem}.yaml"
+    if default and target.exists() and not force:
+        _cannot_import(f"{target} 已存在：用 -o 指定输出文件，或加 --force 覆盖")
+    try:
+        write_yaml(imported.document, target, text_comment)
+    except OSError as error:
+        _cannot_import(f"无法写出 {target}（{error.strerror}）")
+    out.print(
+        f"已导入 {escape(str(file))} → {escape(str(target))}：{escape(describe(imported))}",
+        soft_wrap=True,
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from jixiao.web.evaluations import views
+from jixiao.web.evaluations.exports import evaluation_export
 
 app_name = "evaluations"
 urlpatterns = [
@@ -33,5 +34,12 @@ urlpatterns += [
         "<int:pk>/rows/<str:key>/rename/",
         views.evaluation_indicator_rename,
         name="indicator_rename",
+    ),
+]
+urlpatterns += [
+    path(
+        "<int:pk>/export/<str:table>.<str:fmt>",
+        evaluation_export,
+        name="export",
     ),
 ]

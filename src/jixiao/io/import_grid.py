@@ -1,0 +1,277 @@
+"""Office files as grids of cell texts: each .xlsx sheet and each .docx table becomes a
+:class:`Grid` whose merged cells are expanded (every covered position repeats the text of the
+merge's top-left cell and remembers that cell as its ``origin``, so callers can dedupe).
+
+Numbers are turned into text the way the sheet shows them (the cell's number format decides
+the decimals and the percent sign), from the float's shortest exact representation: no float
+arithmetic ever reaches a figure. Files are refused, with a Chinese :class:`CaseError` naming
+the file, before parsing when they are empty, too large or not a valid Office package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from jixiao.io.cases import CaseError
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+WORD_SUFFIXES = (".docx",)
+SUFFIXES = EXCEL_SUFFIXES + WORD_SUFFIXES
+MAX_BYTES = 20 * 1024 * 1024  # refused before parsing
+MAX_UNPACKED = 200 * 1024 * 1024  # a small zip that unpacks into a huge sheet is refused too
+MAX_ROWS = 5000  # a 自评表 has tens of rows; sheets formatted down to row 1048576 are cut here
+MAX_COLUMNS = 100
+PREAMBLE = 8  # paragraphs kept before a Word table (its title is among them)
+_OLD_FORMATS = {".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    origin: tuple[int, int]  # (row index, column index) of the merge's top-left cell
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    number: int  # 1-based, as the user sees it (the sheet's row, or the row in the Word table)
+    cells: tuple[Cell, ...]
+
+    def text(self, column: int) -> str:
+        return self.cells[column].text if 0 <= column < len(self.cells) else ""
+
+    def distinct(self, start: int = 0, stop: int | None = None) -> list[tuple[int, Cell]]:
+        """Non-empty cells in ``[start, stop)``, each merged cell once (at its first column)."""
+        seen: set[tuple[int, int]] = set()
+        found: list[tuple[int, Cell]] = []
+        for column, cell in enumerate(self.cells[start:stop], start):
+            if cell.text and cell.origin not in seen:
+                seen.add(cell.origin)
+                found.append((column, cell))
+        return found
+
+    @property
+    def blank(self) -> bool:
+        return not any(cell.text for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    label: str  # 工作表「自评表」 / 第 2 个表格
+    rows: tuple[Row, ...]
+    preamble: tuple[str, ...] = ()  # Word: the paragraphs just before the table
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every sheet (Excel) or table (Word) of ``path``, in order."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix in _OLD_FORMATS:
+        raise CaseError(name, f"不支持旧版 {suffix} 格式，请先另存为 {_OLD_FORMATS[suffix]}")
+    if suffix not in SUFFIXES:
+        raise CaseError(name, f"不支持的文件类型 {suffix or '（无扩展名）'}，应为 .xlsx 或 .docx")
+    _check_size(path)
+    _check_package(path)
+    return _excel_grids(path) if suffix in EXCEL_SUFFIXES else _word_grids(path)
+
+
+def _megabytes(size: int) -> str:
+    return f"{Decimal(size) / Decimal(1024 * 1024):.1f} MB"
+
+
+def _check_size(path: Path) -> None:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise CaseError(name, "文件不存在") from None
+    except OSError as error:
+        raise CaseError(name, f"无法读取（{error.strerror}）") from None
+    if path.is_dir():
+        raise CaseError(name, "是文件夹而不是文件")
+    if size == 0:
+        raise CaseError(name, "文件是空的（0 字节）")
+    if size > MAX_BYTES:
+        raise CaseError(
+            name,
+            f"文件过大（{_megabytes(size)}，{size} 字节），上限 {_megabytes(MAX_BYTES)}；"
+            "自评表通常只有几十 KB，请确认选对了文件",
+        )
+
+
+def _kind(path: Path) -> str:
+    return "Excel" if path.suffix.lower() in EXCEL_SUFFIXES else "Word"
+
+
+def _check_package(path: Path) -> None:
+    """An Office file is a zip: refuse what is not one, and what would unpack too large."""
+    name, kind = str(path), _kind(path)
+    hint = f"文件已损坏或不是 {kind} 文件（{path.suffix.lower()}）"
+    if kind == "Excel":
+        hint += "；旧版 .xls 请先在 Excel 中另存为 .xlsx"
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise CaseError(name, f"无法打开：{hint}") from None
+    if unpacked > MAX_UNPACKED:
+        raise CaseError(
+            name, f"解压后过大（{_megabytes(unpacked)}，上限 {_megabytes(MAX_UNPACKED)}）"
+        )
+
+
+# Excel -------------------------------------------------------------------------------------
+
+
+def _excel_grids(path: Path) -> list[Grid]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except Exception:  # openpyxl raises many types for a damaged package
+        raise CaseError(
+            str(path), "无法打开：文件已损坏或不是 Excel 文件；旧版 .xls 请先另存为 .xlsx"
+        ) from None
+    try:
+        return [_sheet_grid(sheet) for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+def _sheet_grid(sheet: Any) -> Grid:
+    # The sheet's own cell map holds only cells that exist: walking it, instead of every
+    # position up to max_row (formatting alone can push that to 1048576), creates no cells.
+    values: dict[tuple[int, int], str] = {}
+    for (row, column), cell in sheet._cells.items():
+        if row <= MAX_ROWS and column <= MAX_COLUMNS:
+            text = excel_text(cell.value, cell.number_format)
+            if text:
+                values[(row - 1, column - 1)] = text
+    anchors: dict[tuple[int, int], tuple[int, int]] = {}
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        if (top, left) not in values:
+            continue
+        for r in range(top, min(merged.max_row, MAX_ROWS)):
+            for c in range(left, min(merged.max_col, MAX_COLUMNS)):
+                anchors[(r, c)] = (top, left)
+    filled = list(values) + list(anchors)
+    rows_count = max((r for r, _ in filled), default=-1) + 1
+    columns_count = max((c for _, c in filled), default=-1) + 1
+    rows = []
+    for r in range(rows_count):
+        cells = []
+        for c in range(columns_count):
+            origin = anchors.get((r, c), (r, c))
+            cells.append(Cell(values.get(origin, ""), origin))
+        rows.append(Row(r + 1, tuple(cells)))
+    return Grid(f"工作表「{sheet.title}」", tuple(rows))
+
+
+_DECIMALS = re.compile(r"\.([0#?]+)")
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def excel_text(value: object, number_format: str | None = "General") -> str:
+    """A cell's value as the sheet shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value, number_format or "General")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _float_text(value: float, number_format: str) -> str:
+    """``0.8989139…`` in ``0.00%`` → ``89.89%``; in General → up to 15 significant digits."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return ""
+    section = _QUOTED.sub("", number_format.split(";")[0])
+    percent = "%" in section
+    exact = Decimal(repr(value))  # the shortest text that reads back as this float
+    if percent:
+        exact = exact.scaleb(2)
+    if section.strip().lower() in ("general", "@", ""):
+        shown = Decimal(format(exact, ".15g"))
+    else:
+        places = _DECIMALS.search(section)
+        digits = len(places.group(1)) if places else 0
+        shown = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = format(shown, "f")
+    if "." in text and section.strip().lower() in ("general", "@", ""):
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%" if percent else text
+
+
+# Word --------------------------------------------------------------------------------------
+
+
+def _word_grids(path: Path) -> list[Grid]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+        blocks = list(document.iter_inner_content())
+    except Exception:  # python-docx raises many types for a damaged package
+        raise CaseError(str(path), "无法打开：文件已损坏或不是 Word 文件（.docx）") from None
+    grids: list[Grid] = []
+    paragraphs: list[str] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            text = clean_text(block.text)
+            if text:
+                paragraphs.append(text)
+        elif isinstance(block, Table):
+            grids.append(_table_grid(block, len(grids) + 1, tuple(paragraphs[-PREAMBLE:])))
+            paragraphs = []
+    return grids
+
+
+def _table_grid(table: Any, index: int, preamble: tuple[str, ...]) -> Grid:
+    """Word repeats a merged cell at every grid position it covers: its ``_tc`` is the origin."""
+    # Keyed by the element itself: holding it keeps lxml's proxy (and so its identity) alive.
+    origins: dict[Any, tuple[int, int]] = {}
+    rows: list[Row] = []
+    for r, row in enumerate(table.rows):
+        cells: list[Cell] = [Cell("", (r, c)) for c in range(row.grid_cols_before)]
+        for cell in row.cells:
+            origin = origins.setdefault(cell._tc, (r, len(cells)))
+            cells.append(Cell(clean_text(cell.text), origin))
+        cells.extend(Cell("", (r, len(cells) + i)) for i in range(row.grid_cols_after))
+        rows.append(Row(r + 1, tuple(cells)))
+    return Grid(f"第 {index} 个表格", tuple(rows), preamble)
+
+
+# Text --------------------------------------------------------------------------------------
+
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+_LINE_BREAK = re.compile(rf"(?<={_CJK})\s*\n\s*(?={_CJK})")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]*\n[ \t\u00a0\u3000\n]*|[ \t\u00a0\u3000]+")
+
+
+def clean_text(text: str) -> str:
+    """Trim a cell: a line break between Chinese characters joins them; other runs of
+    whitespace become one space."""
+    joined = _LINE_BREAK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _SPACES.sub(" ", joined).strip()
+
+
+def iter_rows(grids: Iterable[Grid]) -> Iterator[tuple[Grid, Row]]:
+    for grid in grids:
+        for row in grid.rows:
+            yield grid, row

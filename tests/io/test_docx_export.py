@@ -1,0 +1,222 @@
+"""The Word renderers: opened back with python-docx — texts, merges, fonts, page."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.table import Table
+
+from jixiao.core.review import review
+from jixiao.io import exporters, rulesets
+from jixiao.io.cases import load
+from jixiao.io.docx_export import ScoringDocx, SelfEvaluationDocx, SummaryDocx
+
+SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZHUZHOU = "004-zhuzhou-warm-enterprise.yaml"
+POLICY = "000-jiaxing-policy.yaml"
+SUMMARY = "000-jiaxing-summary.yaml"
+
+
+def export(name: str, table: str) -> tuple[str, str, DocxDocument]:
+    document = load(SEEDS / name)
+    report = review(document, rulesets.load(document.rules or "national"))
+    exporter = exporters.get(table, "docx")
+    assert exporter is not None
+    filename, mimetype, content = exporter.render(document, report)
+    return filename, mimetype, Document(BytesIO(content))
+
+
+def texts(table: Table, row: int) -> list[str]:
+    return [cell.text for cell in table.rows[row].cells]
+
+
+def v_merge(table: Table, row: int, index: int) -> str | None:
+    """The ``w:vMerge`` of the ``index``-th ``w:tc`` of ``row`` (restart/continue/None)."""
+    return table.rows[row]._tr.tc_lst[index].vMerge
+
+
+@pytest.fixture(scope="module")
+def zhuzhou() -> DocxDocument:
+    return export(ZHUZHOU, "self")[2]
+
+
+def test_self_file_name_and_type() -> None:
+    filename, mimetype, _ = export(ZHUZHOU, "self")
+    assert filename == "温暖企业行动-项目支出绩效自评表.docx"
+    assert mimetype == DOCX
+
+
+def test_self_page_title_and_fonts(zhuzhou: DocxDocument) -> None:
+    section = zhuzhou.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    title = zhuzhou.paragraphs[0]
+    assert title.text == "2020年度项目支出绩效自评表"
+    run = title.runs[0]
+    assert run.font.name == "黑体"
+    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    table = zhuzhou.tables[0]
+    body_run = table.cell(9, 2).paragraphs[0].runs[0]
+    assert body_run.font.name == "宋体"
+    assert body_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    assert table.cell(8, 0).paragraphs[0].runs[0].font.bold  # column headings
+
+
+def test_self_header_and_funds_block(zhuzhou: DocxDocument) -> None:
+    table = zhuzhou.tables[0]
+    assert texts(table, 0) == ["部门名称"] + ["中小企业发展服务中心"] * 7
+    assert texts(table, 2) == ["专项名称"] + ["经济信息产业发展专项资金"] * 7
+    assert texts(table, 4) == [
+        "年度资金（万元）",
+        "合计",
+        "239.4",
+        "239.4",
+        "215.2",
+        "10",
+        "89.89%",
+        "8.99",
+    ]
+    assert texts(table, 5)[:4] == ["年度资金（万元）", "其中：当年财政拨款", "", "239.4"]
+    assert [v_merge(table, r, 0) for r in range(3, 8)] == [
+        "restart",
+        "continue",
+        "continue",
+        "continue",
+        "continue",
+    ]
+
+
+def test_self_indicator_rows_and_merges(zhuzhou: DocxDocument) -> None:
+    table = zhuzhou.tables[0]
+    assert texts(table, 8) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    assert texts(table, 9) == [
+        "产出指标 (50分)",
+        "数量指标",
+        "开展主题活动",
+        "》10",
+        "30",
+        "5",
+        "5",
+        "",
+    ]
+    assert texts(table, 18)[2:] == [
+        "发展环境",
+        "助推株洲经济发展。",
+        "营造了和谐、温暖、公平、安全的发展环境",
+        "6",
+        "5",
+        "还有可提升的空间，需进一步优化营商环境。",
+    ]
+    # 一级 产出指标 over rows 9–15, 效益指标 over 16–20; 二级 数量指标 over 9–10
+    assert [v_merge(table, r, 0) for r in range(9, 22)] == [
+        "restart",
+        *["continue"] * 6,
+        "restart",
+        *["continue"] * 4,
+        None,
+    ]
+    assert [v_merge(table, r, 1) for r in (9, 10, 11, 12, 13)] == [
+        "restart",
+        "continue",
+        "restart",
+        "continue",
+        None,
+    ]
+    merged = table.cell(9, 0)
+    assert merged.text == "产出指标 (50分)"  # not concatenated by the merge
+    assert len(merged.paragraphs) == 1
+    assert table.cell(15, 0)._tc is merged._tc
+
+
+def test_self_total_and_grade(zhuzhou: DocxDocument) -> None:
+    table = zhuzhou.tables[0]
+    assert texts(table, 22) == ["总分"] * 5 + ["100", "95.99", "等级：优"]
+    assert len(table.rows) == 23
+    notes = [p.text for p in zhuzhou.paragraphs[1:]]
+    assert notes[:2] == ["备注：", "1. “执行率” = “全年执行数” / “全年预算数”。"]
+
+
+def test_header_row_repeats_on_each_page(zhuzhou: DocxDocument) -> None:
+    tr_pr = zhuzhou.tables[0].rows[8]._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+
+
+def test_scoring_table() -> None:
+    filename, _, document = export(POLICY, "scoring")
+    assert filename == "工信发展专项资金-评价指标计分表.docx"
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    table = document.tables[0]
+    assert texts(table, 3) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "权重",
+        "评分标准",
+        "评分结果",
+        "得分",
+    ]
+    row = texts(table, 4)
+    assert row[:5] == [
+        "A 经济性 (20分)",
+        "A1 政策设立必要性",
+        "A101 依据充分性",
+        "6",
+        "要点扣分法：6 − 0 × 1 = 6",
+    ]
+    assert row[6] == "6"
+    assert texts(table, 16)[2:4] == ["其中：数量指标", "5"]
+    assert texts(table, 27) == ["总分"] * 3 + ["100", "", "等级：优", "97"]
+
+
+def test_summary_table() -> None:
+    filename, _, document = export(SUMMARY, "summary")
+    assert filename == "嘉兴市经济和信息化局-部门绩效自评结果汇总表.docx"
+    assert [p.text for p in document.paragraphs[:2]] == [
+        "2021年度嘉兴市经济和信息化局部门绩效自评结果汇总表",
+        "单位：万元",
+    ]
+    table = document.tables[0]
+    assert len(table.rows) == 19
+    assert texts(table, 0) == [
+        "序号",
+        "单位名称",
+        "项目名称",
+        "全年预算数",
+        "全年执行数",
+        "执行率(%)",
+        "自评结论",
+    ]
+    assert texts(table, 7) == [
+        "7",
+        "嘉兴市经济和信息化局",
+        "涉工信资金项目相关服务费",
+        "109",
+        "102.24",
+        "93.80",
+        "良",
+    ]
+    assert texts(table, 18) == ["合计", "合计", "合计", "1122.34", "994.72", "88.63", ""]
+
+
+def test_registry_contract() -> None:
+    for cls in (SelfEvaluationDocx, ScoringDocx, SummaryDocx):
+        exporter = exporters.get(cls.table.value, "docx")
+        assert isinstance(exporter, cls)
+        assert exporter.identifier == f"{cls.table.value}_docx"
+        assert (exporter.extension, exporter.mimetype) == (".docx", DOCX)
+        assert exporter.verbose_name.endswith("（Word）")

@@ -1,0 +1,255 @@
+"""The Excel renderers: opened back with openpyxl, cell by cell, as a user's Excel would see them."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.core.review import review
+from jixiao.core.tables import TableKind, TableMismatchError
+from jixiao.io import exporters, rulesets
+from jixiao.io.cases import load
+from jixiao.io.xlsx_export import ScoringXlsx, SelfEvaluationXlsx, SummaryXlsx
+
+SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZHUZHOU = "004-zhuzhou-warm-enterprise.yaml"
+POLICY = "000-jiaxing-policy.yaml"
+SUMMARY = "000-jiaxing-summary.yaml"
+
+
+def export(name: str, table: str) -> tuple[str, str, Worksheet]:
+    document = load(SEEDS / name)
+    report = review(document, rulesets.load(document.rules or "national"))
+    exporter = exporters.get(table, "xlsx")
+    assert exporter is not None
+    filename, mimetype, content = exporter.render(document, report)
+    workbook = load_workbook(BytesIO(content))
+    ws = workbook.active
+    assert ws is not None
+    return filename, mimetype, ws
+
+
+def values(ws: Worksheet, row: int) -> list[object]:
+    return [cell.value for cell in ws[row]]
+
+
+def merged(ws: Worksheet) -> set[str]:
+    return {str(r) for r in ws.merged_cells.ranges}
+
+
+@pytest.fixture(scope="module")
+def zhuzhou() -> Worksheet:
+    return export(ZHUZHOU, "self")[2]
+
+
+# --- 项目支出绩效自评表 (004) ------------------------------------------------------------------------
+
+
+def test_self_file_name_and_type() -> None:
+    filename, mimetype, ws = export(ZHUZHOU, "self")
+    assert filename == "温暖企业行动-项目支出绩效自评表.xlsx"
+    assert mimetype == XLSX
+    assert ws.title == "自评表"
+
+
+def test_self_title_and_header_block(zhuzhou: Worksheet) -> None:
+    ws = zhuzhou
+    assert ws["A1"].value == "2020年度项目支出绩效自评表"
+    assert ws["A1"].font.b and ws["A1"].font.name == "宋体"
+    assert [ws[f"A{r}"].value for r in (2, 3, 4)] == ["部门名称", "项目名称", "专项名称"]
+    assert [ws[f"B{r}"].value for r in (2, 3, 4)] == [
+        "中小企业发展服务中心",
+        "温暖企业行动",
+        "经济信息产业发展专项资金",
+    ]
+    assert {"A1:H1", "B2:H2", "B3:H3", "B4:H4", "A5:A9"} <= merged(ws)
+
+
+def test_self_funds_block_numbers_and_formats(zhuzhou: Worksheet) -> None:
+    ws = zhuzhou
+    assert values(ws, 5) == [
+        "年度资金（万元）",
+        "年度资金总额",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分（执行率×分值）",
+    ]
+    assert values(ws, 6)[1:] == ["合计", 239.4, 239.4, 215.2, 10, 0.8989, 8.99]
+    assert ws["G6"].number_format == "0.00%"
+    assert ws["C6"].number_format == ws["H6"].number_format == "0.00"
+    assert [ws[f"B{r}"].value for r in (7, 8, 9)] == [
+        "其中：当年财政拨款",
+        "上年结转资金",
+        "其他资金",
+    ]
+    assert [ws[f"D{r}"].value for r in (7, 8, 9)] == [239.4, 0, 0]
+
+
+def test_self_indicator_rows(zhuzhou: Worksheet) -> None:
+    ws = zhuzhou
+    assert values(ws, 10) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    assert ws["A10"].font.b
+    assert values(ws, 11) == [
+        "产出指标 (50分)",
+        "数量指标",
+        "开展主题活动",
+        "》10",
+        "30",
+        5,
+        5,
+        None,
+    ]
+    assert values(ws, 20) == [
+        None,
+        "社会效益指标",
+        "发展环境",
+        "助推株洲经济发展。",
+        "营造了和谐、温暖、公平、安全的发展环境",
+        6,
+        5,
+        "还有可提升的空间，需进一步优化营商环境。",
+    ]
+    assert values(ws, 23)[:3] == ["满意度指标 (10分)", "服务对象满意度指标", "企业满意率"]
+    for row in range(11, 24):
+        assert isinstance(ws[f"F{row}"].value, int | float)
+        assert isinstance(ws[f"G{row}"].value, int | float)
+        assert ws[f"G{row}"].number_format == "0.00"
+
+
+def test_self_vertical_merges_for_levels_one_and_two(zhuzhou: Worksheet) -> None:
+    indicator_ranges = {
+        str(r) for r in zhuzhou.merged_cells.ranges if r.min_col == r.max_col and r.min_row >= 11
+    }
+    assert indicator_ranges == {"A11:A17", "A18:A22", "B11:B12", "B13:B14", "B16:B17", "B18:B19"}
+    assert "A24:E24" in merged(zhuzhou)  # 总分
+
+
+def test_self_total_and_grade(zhuzhou: Worksheet) -> None:
+    ws = zhuzhou
+    assert values(ws, 24) == ["总分", None, None, None, None, 100, 95.99, "等级：优"]
+    assert ws["A25"].value == "备注："
+    assert ws["A26"].value == "1. “执行率” = “全年执行数” / “全年预算数”。"
+
+
+def test_self_style_borders_fonts_widths_page(zhuzhou: Worksheet) -> None:
+    ws = zhuzhou
+    for ref in ("A11", "C17", "H24"):
+        border = ws[ref].border
+        assert border.left.style == border.right.style == border.top.style == "thin", ref
+    # merged 一级 cell A11:A17: openpyxl reads back the range's outline on its cells
+    assert ws["A12"].border.left.style == ws["A12"].border.right.style == "thin"
+    assert ws["A17"].border.bottom.style == "thin"
+    assert ws["C11"].font.name == "宋体"
+    assert ws["C11"].alignment.wrap_text
+    assert ws.column_dimensions["H"].width == 24
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)  # 9 = A4
+    assert ws.print_title_rows == "$10:$10"
+
+
+# --- 评价指标计分表 (000 policy) ---------------------------------------------------------------------
+
+
+def test_scoring_table() -> None:
+    filename, _, ws = export(POLICY, "scoring")
+    assert filename == "工信发展专项资金-评价指标计分表.xlsx"
+    assert ws["A1"].value == "2021年度评价指标计分表"
+    assert values(ws, 5) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "权重",
+        "评分标准",
+        "评分结果",
+        "得分",
+    ]
+    row = values(ws, 6)
+    assert row[:5] == [
+        "A 经济性 (20分)",
+        "A1 政策设立必要性",
+        "A101 依据充分性",
+        6,
+        "要点扣分法：6 − 0 × 1 = 6",
+    ]
+    assert str(row[5]).startswith("依据《嘉兴市级工业和信息化发展资金补助操作细则》")
+    assert row[6] == 6
+    assert {"A6:A9", "A10:A16", "A17:A28", "B17:B21"} <= merged(ws)
+    assert ws["C18"].value == "其中：数量指标"
+    assert values(ws, 29) == ["总分", None, None, 100, None, "等级：优", 97]
+    assert ws.page_setup.orientation == "landscape"
+
+
+# --- 部门绩效自评结果汇总表 (000) --------------------------------------------------------------------
+
+
+def test_summary_table() -> None:
+    filename, _, ws = export(SUMMARY, "summary")
+    assert filename == "嘉兴市经济和信息化局-部门绩效自评结果汇总表.xlsx"
+    assert ws["A1"].value == "2021年度嘉兴市经济和信息化局部门绩效自评结果汇总表"
+    assert ws["A2"].value == "单位：万元"
+    assert values(ws, 3) == [
+        "序号",
+        "单位名称",
+        "项目名称",
+        "全年预算数",
+        "全年执行数",
+        "执行率(%)",
+        "自评结论",
+    ]
+    assert values(ws, 10) == [
+        "7",
+        "嘉兴市经济和信息化局",
+        "涉工信资金项目相关服务费",
+        109,
+        102.24,
+        93.8,
+        "良",
+    ]
+    assert ws["F10"].number_format == "0.00"  # shows 93.80
+    assert ws.max_row == 21
+    assert values(ws, 21) == ["合计", None, None, 1122.34, 994.72, 88.63, None]
+    assert "A21:C21" in merged(ws)
+
+
+# --- the exporter contract --------------------------------------------------------------------------
+
+
+def test_registry_contract() -> None:
+    registry = exporters.exporters()
+    assert {(k.value, f) for k, f in registry} >= {
+        ("self", "xlsx"),
+        ("scoring", "xlsx"),
+        ("summary", "xlsx"),
+    }
+    for cls in (SelfEvaluationXlsx, ScoringXlsx, SummaryXlsx):
+        exporter = registry[(cls.table, "xlsx")]
+        assert isinstance(exporter, cls)
+        assert exporter.identifier == f"{cls.table.value}_xlsx"
+        assert exporter.extension == ".xlsx" and exporter.mimetype == XLSX
+        assert exporter.verbose_name.endswith("（Excel）")
+    assert exporters.get("nope", "xlsx") is None
+    assert exporters.get("self", "pdf") is None
+    assert "xlsx" in exporters.formats()
+
+
+def test_a_table_that_does_not_fit_is_refused() -> None:
+    summary = load(SEEDS / SUMMARY)
+    with pytest.raises(TableMismatchError):
+        SelfEvaluationXlsx().render(summary, review(summary, rulesets.load("zhejiang")))
+    assert TableKind.SELF.value == "self"
