@@ -9,10 +9,11 @@ export UV_PYTHON_DOWNLOADS := never
 
 setup: $(STAMP)
 
-# Debian packages: headless Chromium for the end-to-end tests, a CJK font so its screenshots
-# show Chinese, and gettext to compile the translation catalogs. Installed with apt-get when
-# root and missing.
-DEBS := chromium fonts-noto-cjk gettext
+# Debian packages: headless Chromium for the end-to-end tests, a CJK font (screenshots and PDFs
+# show Chinese), gettext to compile the translation catalogs, LibreOffice to turn the Word
+# tables into PDF, poppler-utils to check PDFs in tests. Installed with apt-get when root and
+# missing.
+DEBS := chromium fonts-noto-cjk gettext libreoffice-writer-nogui poppler-utils
 SYSTEM_STAMP := $(VENV)/.system-deps
 
 system-deps: $(SYSTEM_STAMP)

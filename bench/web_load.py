@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import cProfile
 import ctypes
+import hashlib
 import http.client
 import io
 import json
@@ -873,6 +874,38 @@ def bench_params(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def applied_migrations() -> dict[str, str]:
+    """Every project migration file and a hash of its text: a kept database whose applied
+    migrations were edited in place (apps under development) is recreated, not reused."""
+    from django.apps import apps
+
+    hashes = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("jixiao."):
+            continue
+        for path in sorted(Path(config.path, "migrations").glob("[0-9]*.py")):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            hashes[f"{config.label}.{path.stem}"] = digest
+    return hashes
+
+
+def reusable(marker: Path | None, args: argparse.Namespace) -> bool:
+    """The kept database holds this data set and its migrations are unchanged (new ones are
+    fine: migrate applies them)."""
+    if marker is None or not marker.is_file():
+        return False
+    stored = json.loads(marker.read_text())
+    if stored.get("params") != bench_params(args):
+        return False
+    current = applied_migrations()
+    changed = [
+        name for name, digest in stored.get("migrations", {}).items() if current.get(name) != digest
+    ]
+    if changed:
+        log(f"  migrations changed since the data was generated: {', '.join(changed)}")
+    return not changed
+
+
 def recreate_database(url: str) -> None:
     """DROP and CREATE the bench database (a kept cluster holding another data set). Not flush:
     flush would also delete rows that data migrations created."""
@@ -911,9 +944,7 @@ def prepare_data(
     from jixiao.web.evaluations.models import Evaluation
 
     marker = keep_dir / "bench.json" if keep_dir else None
-    same = bool(
-        marker and marker.is_file() and json.loads(marker.read_text()) == bench_params(args)
-    )
+    same = reusable(marker, args)
     if reused_cluster and not same:
         log("  the kept database holds another data set (or none): recreating it")
         if marker:
@@ -930,7 +961,9 @@ def prepare_data(
         migrate()
     generated = generate(args, deadline)
     if marker:
-        marker.write_text(json.dumps(bench_params(args)))
+        marker.write_text(
+            json.dumps({"params": bench_params(args), "migrations": applied_migrations()})
+        )
     return generated
 
 

@@ -432,14 +432,17 @@ def write_docx(
             layout.merges = [(r1 - 1, c1, r2 - 1, c2) for r1, c1, r2, c2 in layout.merges if r1 > 0]
             layout.formats = {(r - 1, c): f for (r, c), f in layout.formats.items() if r > 0}
         table = document.add_table(rows=len(layout.rows), cols=layout.width)
+        # Cells fetched once (table.cell() rebuilds the whole grid on every call); the merged
+        # ranges do not overlap, so each fetched cell stays valid while others merge.
+        cells = [list(row.cells) for row in table.rows]
         for r, row in enumerate(layout.rows):
             for c, value in enumerate(row):
                 text = _docx_text(layout, r, c, value)
                 if text:
-                    table.cell(r, c).text = text
+                    cells[r][c].text = text
         for r1, c1, r2, c2 in layout.merges:
-            text = table.cell(r1, c1).text
-            merged = table.cell(r1, c1).merge(table.cell(r2, c2))
+            text = cells[r1][c1].text
+            merged = cells[r1][c1].merge(cells[r2][c2])
             merged.text = text
         document.add_paragraph("")
     document.save(str(path))

@@ -35,6 +35,7 @@ from jixiao.io.import_selfeval import (
     write_yaml,
 )
 from jixiao.io.import_selfeval import import_file as import_selfeval_file
+from jixiao.io.pdf_export import PdfConversionError
 
 app = typer.Typer(
     help="绩效 Jixiao：重新计算并审核绩效评价表。",
@@ -224,7 +225,7 @@ def _cannot_export(message: str) -> NoReturn:
 @app.command()
 def export(
     case: Annotated[Path, typer.Argument(help="案例文件（.yaml/.yml/.json）")],
-    file_format: Annotated[str, typer.Option("--format", "-f", help="xlsx 或 docx")] = "xlsx",
+    file_format: Annotated[str, typer.Option("--format", "-f", help="xlsx、docx 或 pdf")] = "xlsx",
     table: Annotated[str | None, typer.Option("--table", "-t", help=TABLE_HELP)] = None,
     output: Annotated[
         Path | None,
@@ -251,7 +252,7 @@ def export(
         name, _, content = exporter.render(document, review(document, _rules_for(document, rules)))
     except CaseError as error:
         _cannot_export(str(error))
-    except (RuleSetError, MethodInputError, TableMismatchError) as error:
+    except (RuleSetError, MethodInputError, TableMismatchError, PdfConversionError) as error:
         _cannot_export(f"文件 {case}：{error}")
     target = output / name if output is not None and output.is_dir() else output or Path(name)
     try:
@@ -299,6 +300,8 @@ def import_table(
     target = output or file.with_suffix(".yaml")
     if target.is_dir():
         target = target / f"{file.stem}.yaml"
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        _cannot_import(f"输出文件 {target} 应以 .yaml 或 .yml 结尾")
     if default and target.exists() and not force:
         _cannot_import(f"{target} 已存在：用 -o 指定输出文件，或加 --force 覆盖")
     try:

@@ -81,7 +81,7 @@ def test_unreadable_input(tmp_path: Path) -> None:
 
 
 def test_unknown_format_or_table(tmp_path: Path) -> None:
-    failed(run(ZHUZHOU, "-f", "pdf", "-o", tmp_path), "不支持的格式 'pdf'", "docx、xlsx")
+    failed(run(ZHUZHOU, "-f", "odt", "-o", tmp_path), "不支持的格式 'odt'", "docx、pdf、xlsx")
     failed(run(ZHUZHOU, "-t", "nope", "-o", tmp_path), "不支持的表格 'nope'")
 
 

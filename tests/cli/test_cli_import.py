@@ -63,6 +63,16 @@ def test_import_defaults_beside_the_input_and_will_not_overwrite(tmp_path: Path)
     assert forced.exit_code == 0, forced.output
 
 
+def test_import_refuses_an_output_that_is_not_yaml(tmp_path: Path) -> None:
+    source = write_xlsx(tmp_path / "000.xlsx", platform())
+    content = source.read_bytes()
+    result = run("import", source, "-o", source)  # would overwrite the workbook
+    not_crashed(result)
+    assert result.exit_code == 2
+    assert ".yaml 或 .yml" in result.stderr
+    assert source.read_bytes() == content
+
+
 def test_import_to_stdout(tmp_path: Path) -> None:
     source = write_xlsx(tmp_path / "000.xlsx", platform())
     result = run("import", source, "-o", "-")

@@ -275,6 +275,19 @@ def test_header_block_in_its_own_word_table(tmp_path: Path) -> None:
     assert_is_zhuzhou_seed(imported)
 
 
+@WRITERS
+def test_header_repeated_on_a_new_page_continues_the_table(tmp_path: Path, write: Writer) -> None:
+    layout = zhuzhou()
+    header = layout.find("三级指标")[0]
+    at = layout.find("满意度指标 (10分)")[0]
+    insert_row(layout, at)
+    layout.rows[at] = list(layout.rows[header])
+    layout.merges.append((at, 0, at, 1))
+    imported = import_file(write(tmp_path / "pages", layout))
+    assert imported.tables == 1
+    assert_is_zhuzhou_seed(imported)
+
+
 def test_execution_rate_typed_as_a_fraction(tmp_path: Path) -> None:
     layout = zhuzhou()
     layout.formats.clear()  # 0.8989 shown as it is

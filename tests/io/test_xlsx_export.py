@@ -244,7 +244,7 @@ def test_registry_contract() -> None:
         assert exporter.extension == ".xlsx" and exporter.mimetype == XLSX
         assert exporter.verbose_name.endswith("（Excel）")
     assert exporters.get("nope", "xlsx") is None
-    assert exporters.get("self", "pdf") is None
+    assert exporters.get("self", "odt") is None
     assert "xlsx" in exporters.formats()
 
 

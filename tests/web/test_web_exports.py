@@ -77,7 +77,7 @@ def test_anonymous_is_sent_to_login(world, login) -> None:
 
 
 @pytest.mark.parametrize(
-    ("table", "fmt"), [("summary", "xlsx"), ("nope", "xlsx"), ("self", "pdf"), ("self", "xlsx.x")]
+    ("table", "fmt"), [("summary", "xlsx"), ("nope", "xlsx"), ("self", "odt"), ("self", "xlsx.x")]
 )
 def test_unknown_or_unfitting_table_or_format_is_404(world, login, table, fmt) -> None:
     assert login(world.owner).get(url(world.jx, table, fmt)).status_code == 404

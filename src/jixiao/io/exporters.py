@@ -18,7 +18,7 @@ from jixiao.core.review import TableReport
 from jixiao.core.tables import Table, TableHead, TableKind, build_table
 from jixiao.io.table_grid import Grid, grid_for
 
-BUILTIN_MODULES = ("jixiao.io.xlsx_export", "jixiao.io.docx_export")
+BUILTIN_MODULES = ("jixiao.io.xlsx_export", "jixiao.io.docx_export", "jixiao.io.pdf_export")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -133,7 +133,9 @@ def _excel_grids(path: Path) -> list[Grid]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, data_only=True)
+        with warnings.catch_warnings():  # "Data Validation extension is not supported" & co.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged package
         raise CaseError(
             str(path), "无法打开：文件已损坏或不是 Excel 文件；旧版 .xls 请先另存为 .xlsx"
@@ -225,8 +227,10 @@ def _word_grids(path: Path) -> list[Grid]:
     from docx.text.paragraph import Paragraph
 
     try:
-        document = docx.Document(str(path))
-        blocks = list(document.iter_inner_content())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            document = docx.Document(str(path))
+            blocks = list(document.iter_inner_content())
     except Exception:  # python-docx raises many types for a damaged package
         raise CaseError(str(path), "无法打开：文件已损坏或不是 Word 文件（.docx）") from None
     grids: list[Grid] = []
@@ -269,9 +273,3 @@ def clean_text(text: str) -> str:
     whitespace become one space."""
     joined = _LINE_BREAK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return _SPACES.sub(" ", joined).strip()
-
-
-def iter_rows(grids: Iterable[Grid]) -> Iterator[tuple[Grid, Row]]:
-    for grid in grids:
-        for row in grid.rows:
-            yield grid, row

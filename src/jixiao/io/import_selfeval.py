@@ -254,14 +254,22 @@ class _Table:
     preamble: tuple[str, ...]
 
 
+def _is_total(row: Row) -> bool:
+    cells = row.distinct()
+    return bool(cells) and key(cells[0][1].text).startswith(_TOTAL_LABELS)
+
+
 def _find_tables(grids: list[Grid]) -> list[_Table]:
     tables: list[_Table] = []
     for g, grid in enumerate(grids):
-        headers = [
-            (i, columns)
-            for i, row in enumerate(grid.rows)
-            if (columns := _indicator_columns(row)) is not None
-        ]
+        headers: list[tuple[int, _Columns]] = []
+        for i, row in enumerate(grid.rows):
+            columns = _indicator_columns(row)
+            if columns is None:
+                continue
+            if headers and not any(map(_is_total, grid.rows[headers[-1][0] : i])):
+                continue  # the header repeated on a new page: the same table goes on
+            headers.append((i, columns))
         start = 0
         for n, (i, columns) in enumerate(headers):
             end = headers[n + 1][0] if n + 1 < len(headers) else len(grid.rows)
@@ -289,12 +297,6 @@ class Imported:
     tables: int  # how many 自评表 the file holds
     index: int  # which one this is (1-based)
     leaves: int  # how many scored indicators (三级 rows and 执行率)
-
-    @property
-    def total(self) -> Decimal | None:
-        published = self.document.get("published") or {}
-        total = published.get("total")
-        return total if isinstance(total, Decimal) else None
 
 
 def import_file(path: Path | str, table: int | None = None) -> Imported:
@@ -613,6 +615,8 @@ class _Reader:
             if not cells or all(_is_filler(c.text) for _, c in cells):
                 continue
             first = key(cells[0][1].text)
+            if _indicator_columns(row) is not None:
+                continue  # the header repeated on a new page
             if first.startswith(_TOTAL_LABELS):
                 published = self.totals(row, rows[n + 1 : n + 4])
                 break

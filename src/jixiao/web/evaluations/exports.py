@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.tables import TableMismatchError
 from jixiao.io import exporters
+from jixiao.io.pdf_export import PdfConversionError
 from jixiao.web.evaluations.services import build_case, score_case
 from jixiao.web.orgs.permissions import get_evaluation
 from jixiao.web.orgs.roles import Flag
@@ -27,6 +28,8 @@ def evaluation_export(request: HttpRequest, pk: int, table: str, fmt: str) -> Ht
         filename, mimetype, content = exporter.render(case, score_case(case, f"评价 {pk}"))
     except TableMismatchError:
         raise Http404("this table does not fit an evaluation") from None
+    except PdfConversionError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
