@@ -26,7 +26,8 @@ What the script does, all of it bounded in time and on 127.0.0.1 only:
    count, the SQL time, a cProfile of the slowest page and the plan of its slowest query.
 
 ``--keep DIR`` keeps the PostgreSQL cluster (and its data) in DIR between runs, so iterating
-costs seconds instead of minutes.
+costs seconds instead of minutes. The database is recreated when the parameters differ or when
+a migration it has applied was edited since (new migrations are simply applied).
 """
 
 from __future__ import annotations
@@ -1424,6 +1425,7 @@ class Measured:
     path: str
     ms: float
     queries: list[tuple[float, str]]
+    status: int = 200
 
     @property
     def sql_ms(self) -> float:
@@ -1464,18 +1466,22 @@ def profile_pages(
                     began = time.perf_counter()
                     response = clients[persona.username].get(path)
                     ms = (time.perf_counter() - began) * 1000
-                if response.status_code != 200:
-                    log(f"  {path} as {persona.username}: HTTP {response.status_code}")
                 queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
-                runs.append(Measured(kind.name, persona.username, path, ms, queries))
+                runs.append(
+                    Measured(kind.name, persona.username, path, ms, queries, response.status_code)
+                )
             if not runs:
                 continue
             median = sorted(runs, key=lambda m: m.ms)[len(runs) // 2]
             top = max((ms for ms, _ in median.queries), default=0.0)
+            failed = sorted({m.status for m in runs if m.status != 200})
             log(
                 f"{kind.name:<30} {persona.username:<24} {median.ms:>7.1f}"
                 f" {len(median.queries):>7} {median.sql_ms:>7.1f} {top:>8.1f}"
+                + (f"  HTTP {', '.join(map(str, failed))}: not comparable" if failed else "")
             )
+            if failed:
+                continue
             if kind.name not in worst or median.ms > worst[kind.name].ms:
                 worst[kind.name] = median
     log(

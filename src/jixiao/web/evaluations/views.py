@@ -43,7 +43,9 @@ PAGE_SIZE = 50
 @require_GET
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    evaluations = visible_evaluations(request.user).select_related("owner__region")
+    evaluations = (
+        visible_evaluations(request.user).select_related("owner__region").defer("document")
+    )
     query = request.GET.get("q", "").strip()
     if query:
         evaluations = evaluations.filter(

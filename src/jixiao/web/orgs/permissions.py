@@ -20,6 +20,7 @@ from jixiao.web.orgs.roles import ROLE_FLAGS, Flag, Role
 if TYPE_CHECKING:
     from jixiao.web.evaluations.models import Evaluation
     from jixiao.web.funds.models import Project
+    from jixiao.web.jobs.models import Job
 
 SUPERVISOR_WITHHELD = frozenset({Flag.EDIT_EVALUATION})  # above the owner: look and review only
 
@@ -56,7 +57,9 @@ def visible_evaluations(user: Any) -> QuerySet[Evaluation]:
     scope = Q()
     for membership in memberships:
         scope |= _scope(membership)
-    return Evaluation.objects.filter(scope).distinct()
+    # A semi-join on ids, not DISTINCT over whole rows: rows carry the document JSON, and an
+    # evaluator assignment can match one evaluation twice.
+    return Evaluation.objects.filter(pk__in=Evaluation.objects.filter(scope).values("pk"))
 
 
 def flags_for(user: Any, evaluation: Evaluation) -> frozenset[Flag]:
@@ -182,3 +185,39 @@ def creatable_organisations(user: Any) -> QuerySet[Organisation]:
     ]
     ids = [m.organisation_id for m in _memberships(user) if m.role in roles]
     return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
+
+
+# Background jobs (jobs app): a job is its owner's alone ------------------------------------------
+
+
+def job_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations ``user`` may start a job for (a batch audit…): any they are a member of.
+    Empty for anonymous, inactive and membership-less users."""
+    ids = [m.organisation_id for m in _memberships(user)]
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def may_run_job(user: Any, job: Job) -> bool:
+    """Whether ``job`` may run (or be shown) for ``user``: they own it, are active, and still
+    belong to the organisation it was started for. Background tasks check this again."""
+    if not getattr(user, "is_authenticated", False) or job.owner_id != user.pk:
+        return False
+    return any(m.organisation_id == job.organisation_id for m in _memberships(user))
+
+
+def visible_jobs(user: Any) -> QuerySet[Job]:
+    """The jobs ``user`` started, for organisations they still belong to; nobody else's."""
+    from jixiao.web.jobs.models import Job
+
+    ids = [m.organisation_id for m in _memberships(user)]
+    if not ids:
+        return Job.objects.none()
+    return Job.objects.filter(owner=user.pk, organisation__in=ids)
+
+
+def get_job(user: Any, pk: int) -> Job:
+    """The job, if ``user`` owns it (else 404: another user's job does not exist for them)."""
+    job = visible_jobs(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
