@@ -43,7 +43,9 @@ run: setup messages
 	mkdir -p var
 	DEBUG=1 $(BIN)/jixiao-web migrate --noinput -v 0
 	DEBUG=1 $(BIN)/jixiao-web load_demo
-	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录。"
+	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录。后台任务（批量审核）由同时启动的 db_worker 处理。"
+	DEBUG=1 $(BIN)/jixiao-web db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/jixiao-web runserver 127.0.0.1:8000
 
 ## audit-seeds: recompute and audit every seed table with the command line

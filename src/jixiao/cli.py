@@ -23,6 +23,7 @@ from jixiao.core.scoring import MethodInputError
 from jixiao.core.tables import TableKind, TableMismatchError, default_kind
 from jixiao.io import rulesets
 from jixiao.io.audit_json import report_json
+from jixiao.io.batch_audit import audit_paths, write_workbook
 from jixiao.io.cases import CaseError, load
 from jixiao.io.exporters import formats
 from jixiao.io.exporters import get as get_exporter
@@ -183,10 +184,17 @@ def audit(
     paths: PathsArg,
     rules: RulesOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON（每张表一个对象）")] = False,
+    workbook: Annotated[
+        Path | None,
+        typer.Option(
+            "--workbook",
+            help="另写出审核工作簿（.xlsx：汇总、问题明细、无法读取；可含 .zip 中的文件）",
+        ),
+    ] = None,
 ) -> None:
     """审核：重新计算并与发布值比较，逐条列出发现的问题。
 
-    退出码：0 无错误级问题；1 有错误级问题；2 文件无法读取。
+    退出码：0 无错误级问题；1 有错误级问题；2 文件无法读取（或工作簿无法写出）。
     """
     try:
         reports, problems = _reports(paths, rules)
@@ -202,6 +210,13 @@ def audit(
             _print_findings(report.findings)
             out.print()
     _fail_unreadable(problems)
+    if workbook is not None:
+        try:
+            write_workbook(audit_paths(paths, rules), workbook)
+        except OSError as error:
+            err.print(f"[bold red]无法写出[/bold red] {escape(str(workbook))}（{error.strerror}）")
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        err.print(f"已写出审核工作簿 {escape(str(workbook))}")
     raise typer.Exit(_exit_code(reports, problems))
 
 
@@ -312,3 +327,54 @@ def import_table(
         f"已导入 {escape(str(file))} → {escape(str(target))}：{escape(describe(imported))}",
         soft_wrap=True,
     )
+
+
+def _cannot_report(message: str) -> NoReturn:
+    err.print(f"[bold red]无法生成报告[/bold red] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+@app.command("report")
+def report_command(
+    case: Annotated[Path, typer.Argument(help="案例文件（.yaml/.yml/.json）")],
+    file_format: Annotated[str, typer.Option("--format", "-f", help="docx 或 pdf")] = "docx",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="输出文件或文件夹（默认：当前文件夹，按报告标题命名）"),
+    ] = None,
+    narrative: Annotated[
+        Path | None,
+        typer.Option(
+            "--narrative",
+            help="报告文字（YAML：overview/goals/process/analysis/problems/suggestions/other → 文字）",
+        ),
+    ] = None,
+    rules: RulesOpt = None,
+) -> None:
+    """生成绩效评价报告（Word 或 PDF）：各章节、评价结论、图表和评分表附件。
+
+    未填写的章节为“无。”。退出码：0 已生成；2 文件无法读取、格式不支持或无法写出。
+    """
+    from jixiao.core.report import ReportError, build_report
+    from jixiao.io.report_docx import load_narrative, report_docx, report_filename, report_pdf
+
+    if file_format not in ("docx", "pdf"):
+        _cannot_report(f"不支持的格式 {file_format!r}，应为 docx 或 pdf")
+    try:
+        texts = load_narrative(narrative) if narrative is not None else {}
+        document = load(case)
+        if isinstance(document, DepartmentSummary):
+            _cannot_report(f"文件 {case}：部门汇总表不能生成评价报告（须为评价表）")
+        model = build_report(document, review(document, _rules_for(document, rules)), texts)
+        content = report_pdf(model) if file_format == "pdf" else report_docx(model)
+    except (CaseError, ReportError) as error:
+        _cannot_report(str(error))
+    except (RuleSetError, MethodInputError, PdfConversionError) as error:
+        _cannot_report(f"文件 {case}：{error}")
+    name = report_filename(model, f".{file_format}")
+    target = output / name if output is not None and output.is_dir() else output or Path(name)
+    try:
+        target.write_bytes(content)
+    except OSError as error:
+        _cannot_report(f"无法写出 {target}（{error.strerror}）")
+    out.print(f"已生成 {escape(str(target))}")

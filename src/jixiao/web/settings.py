@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "jixiao.web.evaluations",
     "jixiao.web.summaries",
     "jixiao.web.history",
+    "django_tasks",
+    "django_tasks_db",
+    "jixiao.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +120,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Background jobs (jobs app): queued in the database, run by `jixiao-web db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploaded zips and job results; never served directly (jobs/views.py checks the owner).
+MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
 
 # Uploads: case files only, small.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

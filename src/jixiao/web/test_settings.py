@@ -10,3 +10,6 @@ os.environ.setdefault("DEBUG", "1")
 from jixiao.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks run inline, in the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

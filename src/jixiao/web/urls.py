@@ -13,6 +13,7 @@ urlpatterns = [
     path("funds/", include("jixiao.web.funds.urls")),
     path("indicators/", include("jixiao.web.indicators.urls")),
     path("summaries/", include("jixiao.web.summaries.urls")),
+    path("jobs/", include("jixiao.web.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.evaluations import views
+from jixiao.web.evaluations import report_views, views
 from jixiao.web.evaluations.exports import evaluation_export
 
 app_name = "evaluations"
@@ -42,4 +42,7 @@ urlpatterns += [
         evaluation_export,
         name="export",
     ),
+]
+urlpatterns += [
+    path("<int:pk>/report.<str:fmt>", report_views.evaluation_report, name="report"),
 ]

@@ -1,0 +1,50 @@
+"""The evaluation report (绩效评价报告) of one evaluation, as Word or PDF.
+
+Permission-checked like the table exports (``Flag.EXPORT_EVALUATION``), scored as the page shows
+it. The narrative chapters are empty for now ("无。"): the case document has no place for them
+yet (its schema forbids unknown top-level keys).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from jixiao.core.report import ReportError, build_report
+from jixiao.io.cases import CaseError
+from jixiao.io.pdf_export import PdfConversionError
+from jixiao.io.report_docx import (
+    DOCX_MIMETYPE,
+    PDF_MIMETYPE,
+    report_docx,
+    report_filename,
+    report_pdf,
+)
+from jixiao.web.evaluations.services import build_case, score_case
+from jixiao.web.orgs.permissions import get_evaluation
+from jixiao.web.orgs.roles import Flag
+
+FORMATS = {"docx": DOCX_MIMETYPE, "pdf": PDF_MIMETYPE}
+
+
+@require_GET
+@login_required
+def evaluation_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report in Word or PDF; 404 for another format."""
+    evaluation = get_evaluation(request.user, pk, Flag.EXPORT_EVALUATION)
+    if fmt not in FORMATS:
+        raise Http404("no such format")
+    try:
+        case = build_case(evaluation)
+        model = build_report(case, score_case(case, f"评价 {pk}"))
+        content = report_pdf(model) if fmt == "pdf" else report_docx(model)
+    except (CaseError, ReportError) as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    except PdfConversionError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    filename = report_filename(model, f".{fmt}")
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response

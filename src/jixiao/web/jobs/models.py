@@ -1,0 +1,69 @@
+"""Background jobs a user started (a batch audit of an uploaded zip…), with their progress and
+result. Who may see one is decided in orgs/permissions.py: only its owner."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.web.orgs.models import Organisation
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        BATCH_AUDIT = "batch_audit", _("批量审核")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress_done = models.PositiveIntegerField(_("已处理"), default=0)
+    progress_total = models.PositiveIntegerField(_("文件总数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    upload = models.FileField(_("上传的文件"), upload_to="jobs/uploads/", blank=True)
+    upload_name = models.CharField(_("上传文件名"), max_length=255, blank=True)
+    result = models.FileField(_("结果文件"), upload_to="jobs/results/", blank=True)
+    created = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def result_filename(self) -> str:
+        stem = self.upload_name.rsplit(".", 1)[0] if self.upload_name else f"任务{self.pk}"
+        return f"{stem}-审核.xlsx"

@@ -1,0 +1,99 @@
+"""Background tasks (django-tasks): run by ``jixiao-web db_worker``, or inline under the
+immediate backend in tests. Each receives a job id only and checks permission again."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_tasks import task
+
+from jixiao.io.batch_audit import BatchError, audit_zip, workbook_bytes
+from jixiao.web.jobs.models import Job
+from jixiao.web.orgs.permissions import may_run_job
+
+logger = logging.getLogger(__name__)
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+INTERNAL_ERROR = "处理时出现内部错误，请稍后重试或联系管理员"
+NOT_ALLOWED = "提交人已无权执行此任务（账号已停用或已不属于该单位），任务未执行"
+UPLOAD_MISSING = "上传的文件已不存在，请重新上传"
+
+
+def _fail(job: Job, message: str) -> None:
+    job.status = Job.Status.FAILED
+    job.message = message
+    job.finished = timezone.now()
+    job.save(update_fields=["status", "message", "finished"])
+
+
+def _discard_upload(job: Job) -> None:
+    if job.upload:
+        job.upload.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(upload="")
+
+
+@task()
+def run_batch_audit(job_id: int) -> None:
+    """Audit the zip uploaded for ``job_id``; store the workbook on the job."""
+    job = Job.objects.select_related("owner", "organisation").filter(pk=job_id).first()
+    if job is None or job.status != Job.Status.QUEUED:
+        return
+    try:
+        if not may_run_job(job.owner, job):
+            _fail(job, NOT_ALLOWED)
+            return
+        if not job.upload:
+            _fail(job, UPLOAD_MISSING)
+            return
+        job.status = Job.Status.RUNNING
+        job.started = timezone.now()
+        job.save(update_fields=["status", "started"])
+        _run(job)
+    except Exception:
+        logger.exception("batch audit job %s failed", job_id)
+        _fail(job, INTERNAL_ERROR)
+    finally:
+        _discard_upload(job)
+
+
+def _run(job: Job) -> None:
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done in (0, total) or now - last >= PROGRESS_EVERY:
+            last = now
+            Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-job-") as tmp:
+        archive = Path(tmp) / "upload.zip"
+        try:
+            with job.upload.open("rb") as source, archive.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+        except OSError:
+            _fail(job, UPLOAD_MISSING)
+            return
+        try:
+            result = audit_zip(archive, job.upload_name or "upload.zip", progress=progress)
+        except BatchError as error:
+            _fail(job, str(error))
+            return
+    job.refresh_from_db(fields=["progress_done", "progress_total"])
+    job.result.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(workbook_bytes(result)), save=False)
+    job.status = Job.Status.DONE
+    job.finished = timezone.now()
+    job.message = (
+        f"已审核 {len(result.files)} 个文件，"
+        f"{len(result.unreadable)} 个无法读取（见工作簿“无法读取”表）"
+        if result.unreadable
+        else f"已审核 {len(result.files)} 个文件"
+    )
+    job.save(update_fields=["result", "status", "finished", "message"])

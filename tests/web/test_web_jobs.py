@@ -1,0 +1,173 @@
+"""The jobs app: a batch audit of an uploaded zip, run as a background task (inline here:
+test_settings uses the immediate backend), its progress page and its download."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from openpyxl import load_workbook
+from web_world import SEEDS, World
+
+from jixiao.web.jobs import forms as job_forms
+from jixiao.web.jobs.models import Job
+from jixiao.web.jobs.tasks import NOT_ALLOWED, run_batch_audit
+from jixiao.web.orgs.models import Membership
+
+UPLOAD = "/jobs/batch-audit/"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def seeds_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for seed in sorted(SEEDS.glob("*.yaml")):
+            zf.write(seed, seed.name)
+    return buffer.getvalue()
+
+
+def upload(client: Client, name: str, content: bytes, **extra):
+    return client.post(UPLOAD, {"archive": SimpleUploadedFile(name, content)}, **extra)
+
+
+def test_upload_runs_the_audit_and_the_workbook_downloads(world: World, login, media) -> None:
+    client = login(world.owner)
+    assert "批量审核" in client.get(UPLOAD).content.decode()
+    response = upload(client, "嘉兴案例.zip", seeds_zip())
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.status, job.progress_done, job.progress_total) == ("done", 8, 8)
+    assert job.owner_id == world.owner.pk and job.organisation_id == world.department.pk
+    assert not job.upload  # the uploaded zip is not kept
+    assert not list((media / "jobs" / "uploads").glob("*"))
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "已完成" in page and f"/jobs/{job.pk}/download/" in page
+    assert 'hx-trigger="every 1s"' not in page  # polling stops once done
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200
+    assert quote("嘉兴案例-审核.xlsx") in download["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert book["汇总"].max_row == 9
+    assert book["无法读取"].max_row == 1
+    assert any(
+        r[0].endswith("industry-self.yaml") for r in book["问题明细"].iter_rows(values_only=True)
+    )
+    listing = client.get("/jobs/").content.decode()
+    assert f"/jobs/{job.pk}/" in listing and "嘉兴案例.zip" in listing
+
+
+def test_a_running_job_polls_its_progress_every_second(world: World, login) -> None:
+    job = Job.objects.create(
+        owner=world.owner,
+        organisation=world.department,
+        kind=Job.Kind.BATCH_AUDIT,
+        status=Job.Status.RUNNING,
+        progress_done=3,
+        progress_total=8,
+    )
+    client = login(world.owner)
+    for url in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/progress/"):
+        page = client.get(url).content.decode()
+        assert f'hx-get="/jobs/{job.pk}/progress/"' in page
+        assert 'hx-trigger="every 1s"' in page
+        assert "3 / 8" in page and 'value="37"' in page
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404  # not done yet
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cases.txt", b"hello", "只能上传 .zip 压缩包"),
+        ("cases.yaml", b"format: jixiao-case/1\n", "只能上传 .zip 压缩包"),
+        ("fake.zip", b"%PDF-1.4 not a zip", "文件内容不是 zip 压缩包"),
+        ("empty.zip", b"", "上传的文件是空的"),
+    ],
+)
+def test_a_non_zip_upload_is_refused(world: World, login, name, content, message) -> None:
+    response = upload(login(world.owner), name, content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_an_oversized_upload_is_refused(world: World, login, monkeypatch) -> None:
+    client = login(world.owner)
+    monkeypatch.setattr(job_forms, "MAX_ZIP_BYTES", 100)
+    response = upload(client, "big.zip", seeds_zip())
+    assert response.status_code == 400 and "压缩包过大" in response.content.decode()
+    monkeypatch.undo()
+    # declared too large: refused before the body is read
+    response = upload(client, "big.zip", seeds_zip(), CONTENT_LENGTH=str(300 * 1024 * 1024))
+    assert response.status_code == 413 and "压缩包过大" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_failed_job_says_why(world: World, login) -> None:
+    client = login(world.owner)
+    broken = seeds_zip()[:200]  # starts like a zip, then stops
+    upload(client, "broken.zip", broken)
+    job = Job.objects.get()
+    assert job.status == "failed"
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "任务失败" in page and "不是有效的 zip 压缩包" in page
+    assert "/download/" not in page
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_only_the_owner_sees_a_job(world: World, login) -> None:
+    upload(login(world.owner), "cases.zip", seeds_zip())
+    job = Job.objects.get()
+    for user in (world.viewer, world.reviewer, world.outsider, world.evaluator, world.nobody):
+        client = login(user)
+        for suffix in ("", "progress/", "download/"):
+            assert client.get(f"/jobs/{job.pk}/{suffix}").status_code == 404, (user, suffix)
+        assert f"/jobs/{job.pk}/" not in client.get("/jobs/").content.decode()
+
+
+def test_anonymous_is_sent_to_login(world: World, login) -> None:
+    job = Job.objects.create(
+        owner=world.owner, organisation=world.department, kind=Job.Kind.BATCH_AUDIT
+    )
+    client = login(None)
+    for url in ("/jobs/", UPLOAD, f"/jobs/{job.pk}/", f"/jobs/{job.pk}/download/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    response = upload(client, "cases.zip", seeds_zip())
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert Job.objects.count() == 1
+
+
+def test_without_a_membership_no_upload(world: World, login) -> None:
+    client = login(world.nobody)
+    assert client.get(UPLOAD).status_code == 403
+    assert upload(client, "cases.zip", seeds_zip()).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_the_task_checks_permission_again(world: World) -> None:
+    job = Job.objects.create(
+        owner=world.owner, organisation=world.department, kind=Job.Kind.BATCH_AUDIT
+    )
+    job.upload.save("x.zip", ContentFile(seeds_zip()))
+    Membership.objects.filter(user=world.owner).delete()
+    run_batch_audit.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("failed", NOT_ALLOWED)
+    assert not job.result and not job.upload
+
+
+def test_the_upload_needs_the_csrf_token(world: World, login) -> None:
+    client = login(world.owner, enforce_csrf_checks=True)
+    assert upload(client, "cases.zip", seeds_zip()).status_code == 403
+    assert not Job.objects.exists()
