@@ -65,7 +65,7 @@ def _alignment(kind: CellKind) -> WD_ALIGN_PARAGRAPH:
     return WD_ALIGN_PARAGRAPH.LEFT if kind is CellKind.TEXT else WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _write(cell: _Cell, grid_cell: GridCell) -> None:
+def _write(cell: _Cell, grid_cell: GridCell, size: Pt) -> None:
     """Reset ``cell`` to one paragraph holding the grid cell's text (after any merge)."""
     paragraphs = cell.paragraphs
     for extra in paragraphs[1:]:
@@ -76,12 +76,35 @@ def _write(cell: _Cell, grid_cell: GridCell) -> None:
     paragraph.alignment = _alignment(grid_cell.kind)
     paragraph.paragraph_format.space_before = Pt(0)
     paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.first_line_indent = Pt(0)
     text = cell_text(grid_cell)
     if text:
-        set_font(
-            paragraph.add_run(text), BODY_FONT, BODY_SIZE, bold=grid_cell.kind is CellKind.HEAD
-        )
+        set_font(paragraph.add_run(text), BODY_FONT, size, bold=grid_cell.kind is CellKind.HEAD)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def paint_table(document: DocxDocument, grid: Grid, page_width: int, size: Pt = BODY_SIZE) -> Table:
+    """One bordered table holding ``grid``: column widths, merges, texts, a repeating header."""
+    table: Table = document.add_table(rows=grid.rows, cols=grid.columns)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    usable = page_width - 2 * MARGIN
+    total = sum(grid.widths)
+    widths = [int(usable * w / total) for w in grid.widths]
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = widths[index]
+    for grid_cell in grid.cells:
+        cell = table.cell(grid_cell.row, grid_cell.col)
+        if grid_cell.rowspan > 1 or grid_cell.colspan > 1:
+            corner = table.cell(
+                grid_cell.row + grid_cell.rowspan - 1, grid_cell.col + grid_cell.colspan - 1
+            )
+            cell = cell.merge(corner)
+        _write(cell, grid_cell, size)
+    _repeat_as_header(table, grid.header_row)
+    return table
 
 
 def _repeat_as_header(table: Table, row: int) -> None:
@@ -118,25 +141,7 @@ def document_bytes(grid: Grid) -> bytes:
     if grid.caption:
         _paragraph(document, grid.caption, WD_ALIGN_PARAGRAPH.RIGHT, BODY_FONT, BODY_SIZE)
 
-    table = document.add_table(rows=grid.rows, cols=grid.columns)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    usable = width - 2 * MARGIN
-    total = sum(grid.widths)
-    widths = [int(usable * w / total) for w in grid.widths]
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = widths[index]
-    for grid_cell in grid.cells:
-        cell = table.cell(grid_cell.row, grid_cell.col)
-        if grid_cell.rowspan > 1 or grid_cell.colspan > 1:
-            corner = table.cell(
-                grid_cell.row + grid_cell.rowspan - 1, grid_cell.col + grid_cell.colspan - 1
-            )
-            cell = cell.merge(corner)
-        _write(cell, grid_cell)
-    _repeat_as_header(table, grid.header_row)
+    paint_table(document, grid, width)
 
     for note in grid.notes:
         _paragraph(document, note, WD_ALIGN_PARAGRAPH.LEFT, BODY_FONT, BODY_SIZE)

@@ -19,20 +19,18 @@ import yaml
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from jixiao.core.report import NarrativeKey, Report, ReportError, Section, narrative_texts
 from jixiao.io import charts
-from jixiao.io.docx_export import A4, BODY_FONT, MARGIN, TITLE_FONT, cell_text, set_font
+from jixiao.io.docx_export import A4, BODY_FONT, MARGIN, TITLE_FONT, paint_table, set_font
 from jixiao.io.pdf_export import docx_to_pdf
-from jixiao.io.table_grid import CellKind, Grid, GridCell, grid_for
+from jixiao.io.table_grid import grid_for
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIMETYPE = "application/pdf"
@@ -199,58 +197,11 @@ def _appendix(document: DocxDocument, report: Report) -> None:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         set_font(paragraph.add_run(grid.caption), BODY_FONT, CAPTION_SIZE)
-    _grid_table(document, grid, section)
+    paint_table(document, grid, section.page_width or A4[0], TABLE_SIZE)
     for note in grid.notes:
         paragraph = document.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         set_font(paragraph.add_run(note), BODY_FONT, CAPTION_SIZE)
-
-
-def _grid_table(document: DocxDocument, grid: Grid, section: DocxSection) -> None:
-    table = document.add_table(rows=grid.rows, cols=grid.columns)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    page_width = section.page_width or A4[0]
-    usable = page_width - 2 * MARGIN
-    total = sum(grid.widths)
-    widths = [int(usable * w / total) for w in grid.widths]
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = widths[index]
-    for grid_cell in grid.cells:
-        cell = table.cell(grid_cell.row, grid_cell.col)
-        if grid_cell.rowspan > 1 or grid_cell.colspan > 1:
-            corner = table.cell(
-                grid_cell.row + grid_cell.rowspan - 1, grid_cell.col + grid_cell.colspan - 1
-            )
-            cell = cell.merge(corner)
-        _write_cell(cell, grid_cell)
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    table.rows[grid.header_row]._tr.get_or_add_trPr().append(header)
-
-
-def _write_cell(cell: _Cell, grid_cell: GridCell) -> None:
-    """One paragraph holding the grid cell's text (``merge`` concatenates paragraphs)."""
-    paragraphs = cell.paragraphs
-    for extra in paragraphs[1:]:
-        extra._element.getparent().remove(extra._element)
-    paragraph = paragraphs[0]
-    for run in paragraph.runs:
-        run._element.getparent().remove(run._element)
-    paragraph.alignment = (
-        WD_ALIGN_PARAGRAPH.LEFT if grid_cell.kind is CellKind.TEXT else WD_ALIGN_PARAGRAPH.CENTER
-    )
-    paragraph.paragraph_format.space_before = Pt(0)
-    paragraph.paragraph_format.space_after = Pt(0)
-    paragraph.paragraph_format.first_line_indent = Pt(0)
-    text = cell_text(grid_cell)
-    if text:
-        set_font(
-            paragraph.add_run(text), BODY_FONT, TABLE_SIZE, bold=grid_cell.kind is CellKind.HEAD
-        )
-    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def load_narrative(path: Path) -> dict[NarrativeKey, str]:
