@@ -71,3 +71,19 @@ def test_anonymous_is_sent_to_login(world, login) -> None:
 
 def test_an_unknown_format_is_404(world, login) -> None:
     assert login(world.owner).get(url(world.jx, "odt")).status_code == 404
+
+
+def test_the_charts_are_pngs_for_whoever_may_view(world, login) -> None:
+    owner = login(world.owner)
+    for kind in ("scores", "budget", "completion"):
+        response = owner.get(reverse("evaluations:chart", args=[world.jx.pk, kind]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
+    assert owner.get(reverse("evaluations:chart", args=[world.jx.pk, "nope"])).status_code == 404
+    page = owner.get(reverse("evaluations:detail", args=[world.jx.pk])).content.decode()
+    assert reverse("evaluations:chart", args=[world.jx.pk, "scores"]) in page
+    outsider = login(world.outsider)
+    assert (
+        outsider.get(reverse("evaluations:chart", args=[world.jx.pk, "scores"])).status_code == 404
+    )

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from jixiao.core.report import ReportError, build_report
+from jixiao.core.report import ChartKind, ReportError, build_report
 from jixiao.io.cases import CaseError
+from jixiao.io.charts import render_chart
 from jixiao.io.pdf_export import PdfConversionError
 from jixiao.io.report_docx import (
     DOCX_MIMETYPE,
@@ -27,6 +28,7 @@ from jixiao.web.orgs.permissions import get_evaluation
 from jixiao.web.orgs.roles import Flag
 
 FORMATS = {"docx": DOCX_MIMETYPE, "pdf": PDF_MIMETYPE}
+SCREEN_DPI = 110
 
 
 @require_GET
@@ -47,4 +49,25 @@ def evaluation_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=FORMATS[fmt])
     filename = report_filename(model, f".{fmt}")
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
+@require_GET
+@login_required
+def evaluation_chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One of the report's charts as a PNG for the evaluation page (the same figure as in
+    the Word report, drawn at screen resolution)."""
+    evaluation = get_evaluation(request.user, pk, Flag.VIEW_EVALUATION)
+    if kind not in ChartKind.__members__.values():
+        raise Http404("no such chart")
+    try:
+        case = build_case(evaluation)
+        report = build_report(case, score_case(case, f"评价 {pk}"))
+    except (CaseError, ReportError):
+        raise Http404("no chart for this evaluation") from None
+    figure = next((f for f in report.figures if f.kind == kind), None)
+    if figure is None:
+        raise Http404("no such chart")
+    response = HttpResponse(render_chart(figure, dpi=SCREEN_DPI), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
     return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.evaluations import report_views, views
+from jixiao.web.evaluations import import_views, report_views, views
 from jixiao.web.evaluations.exports import evaluation_export
 
 app_name = "evaluations"
@@ -45,4 +45,9 @@ urlpatterns += [
 ]
 urlpatterns += [
     path("<int:pk>/report.<str:fmt>", report_views.evaluation_report, name="report"),
+    path("<int:pk>/charts/<str:kind>.png", report_views.evaluation_chart, name="chart"),
+]
+urlpatterns += [
+    path("import/", import_views.import_upload, name="import"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.io.audit_json import report_json
@@ -38,6 +39,11 @@ from jixiao.web.orgs.permissions import flags_for, get_evaluation, visible_evalu
 from jixiao.web.orgs.roles import Flag
 
 PAGE_SIZE = 50
+CHART_KINDS = [
+    ("scores", _lazy("各一级指标得分与分值")),
+    ("budget", _lazy("预算数与执行数")),
+    ("completion", _lazy("指标完成程度")),
+]
 
 
 @require_GET
@@ -101,6 +107,7 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
         "can_edit": Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE,
         "steps": available_steps(evaluation.status, flags),
         "transitions": evaluation.transitions.select_related("user"),
+        "chart_kinds": CHART_KINDS,
         "error": error,
     }
 
