@@ -101,7 +101,9 @@ class ImportForm(forms.Form):
         upload.seek(0)
         if head != ZIP_MAGIC:
             raise forms.ValidationError(
-                _("文件已损坏或不是 Excel/Word 文件（只改了扩展名？旧版 .xls/.doc 请先另存为 .xlsx/.docx）"),
+                _(
+                    "文件已损坏或不是 Excel/Word 文件（只改了扩展名？旧版 .xls/.doc 请先另存为 .xlsx/.docx）"
+                ),
                 code="magic",
             )
         return upload
@@ -130,7 +132,11 @@ def _too_large(request: HttpRequest) -> bool:
 
 
 def _upload_page(
-    request: HttpRequest, form: ImportForm, *, error: CaseError | str | None = None, status: int = 200
+    request: HttpRequest,
+    form: ImportForm,
+    *,
+    error: CaseError | str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "error": error}
     if isinstance(error, CaseError):

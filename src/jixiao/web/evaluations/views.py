@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.io.audit_json import report_json
@@ -40,9 +40,9 @@ from jixiao.web.orgs.roles import Flag
 
 PAGE_SIZE = 50
 CHART_KINDS = [
-    ("scores", _lazy("各一级指标得分与分值")),
-    ("budget", _lazy("预算数与执行数")),
-    ("completion", _lazy("指标完成程度")),
+    ("scores", gettext_lazy("各一级指标得分与分值")),
+    ("budget", gettext_lazy("预算数与执行数")),
+    ("completion", gettext_lazy("指标完成程度")),
 ]
 
 
