@@ -5,21 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps messages run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
+.PHONY: setup system-deps test-deps messages run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
 
 setup: $(STAMP)
 
-# Debian packages: headless Chromium for the end-to-end tests, a CJK font (screenshots and PDFs
-# show Chinese), gettext to compile the translation catalogs, LibreOffice to turn the Word
-# tables into PDF, poppler-utils to check PDFs in tests. Installed with apt-get when root and
-# missing.
-DEBS := chromium fonts-noto-cjk gettext libreoffice-writer-nogui poppler-utils
-SYSTEM_STAMP := $(VENV)/.system-deps
+# Debian packages, installed with apt-get when root and missing. To run: a CJK font (PDFs show
+# Chinese), gettext to compile the translation catalogs, LibreOffice to turn the Word tables
+# into PDF. To test, also: headless Chromium for the end-to-end tests and poppler-utils to
+# check PDFs.
+RUN_DEBS := fonts-noto-cjk gettext libreoffice-writer-nogui
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 
-system-deps: $(SYSTEM_STAMP)
-
-$(SYSTEM_STAMP):
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+define install_debs
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "apt-get install$$missing"; \
@@ -27,6 +25,16 @@ $(SYSTEM_STAMP):
 	  else echo "缺少系统软件包:$$missing — 请以 root 运行 make，或先 apt-get install$$missing" >&2; exit 1; fi; \
 	fi
 	mkdir -p $(VENV) && touch $@
+endef
+
+system-deps: $(VENV)/.run-deps
+test-deps: $(VENV)/.test-deps
+
+$(VENV)/.run-deps:
+	$(call install_debs,$(RUN_DEBS))
+
+$(VENV)/.test-deps:
+	$(call install_debs,$(TEST_DEBS))
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,12 +72,12 @@ contracts: setup
 	$(BIN)/lint-imports
 
 ## unit: the whole suite on SQLite (DATABASE_URL is unset so a stray one cannot redirect it)
-unit: setup system-deps messages
+unit: setup test-deps messages
 	env -u DATABASE_URL $(BIN)/pytest -n 2
 
 ## unit-postgres: the same suite on PostgreSQL at $TEST_DATABASE_URL (a role with CREATEDB:
 ## pytest-django creates test_<name>_gw0, test_<name>_gw1, ... one per xdist worker, and drops them)
-unit-postgres: setup system-deps messages
+unit-postgres: setup test-deps messages
 	@test -n "$$TEST_DATABASE_URL" || { echo "unit-postgres: set TEST_DATABASE_URL=postgres://USER:PW@HOST:PORT/DB (CI: .ci/postgres.sh)" >&2; exit 2; }
 	DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n 2
 
