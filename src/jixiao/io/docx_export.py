@@ -18,7 +18,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell
 from docx.text.run import Run
 
@@ -92,17 +92,20 @@ def paint_table(document: DocxDocument, grid: Grid, page_width: int, size: Pt = 
     usable = page_width - 2 * MARGIN
     total = sum(grid.widths)
     widths = [int(usable * w / total) for w in grid.widths]
-    for row in table.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = widths[index]
+    # python-docx rebuilds the whole cell list on every ``table.cell()``/``row.cells``, which
+    # makes painting quadratic: take the list once, merge, then take it once more.
+    columns = grid.columns
+    for index, cell in enumerate(table._cells):
+        cell.width = Emu(widths[index % columns])
     for grid_cell in grid.cells:
-        cell = table.cell(grid_cell.row, grid_cell.col)
         if grid_cell.rowspan > 1 or grid_cell.colspan > 1:
             corner = table.cell(
                 grid_cell.row + grid_cell.rowspan - 1, grid_cell.col + grid_cell.colspan - 1
             )
-            cell = cell.merge(corner)
-        _write(cell, grid_cell, size)
+            table.cell(grid_cell.row, grid_cell.col).merge(corner)
+    cells = table._cells
+    for grid_cell in grid.cells:
+        _write(cells[grid_cell.row * columns + grid_cell.col], grid_cell, size)
     _repeat_as_header(table, grid.header_row)
     return table
 
