@@ -148,3 +148,12 @@ def test_rule_set_tables_are_shipped_as_package_data() -> None:
     for path in TABLE_FILES:
         relative = path.relative_to(package_dir).as_posix()
         assert any(fnmatch.fnmatch(relative, p) for p in patterns), (relative, patterns)
+
+
+def test_the_test_rule_sets_mirror_the_shipped_tables() -> None:
+    """Core tests build rule sets from dicts (no files); they must match the TOML tables."""
+    from builders import national, zhejiang
+    from jixiao.io import rulesets
+
+    assert national() == rulesets.load("national")
+    assert zhejiang() == rulesets.load("zhejiang")

@@ -8,7 +8,7 @@ fingerprint that stays the same for the same problem in the same table, so a rev
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -476,7 +476,3 @@ def _check_row(row: SummaryRow, rules: RuleSet, out: _Collector) -> None:
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
-
-
-def iter_codes(findings: list[Finding]) -> Iterator[str]:
-    return (f.code.value for f in findings)

@@ -25,16 +25,6 @@ class Source(StrEnum):
     MISSING = "missing"  # nothing to go on: counts as 0
 
 
-SOURCE_LABELS = {
-    Source.METHOD: "计算",
-    Source.MANUAL: "人工评分",
-    Source.PUBLISHED: "采用填报得分",
-    Source.CHILDREN: "下级合计",
-    Source.NOT_APPLICABLE: "不适用",
-    Source.MISSING: "无得分",
-}
-
-
 FACT_LABELS = {
     "missed": "未达成项",
     "findings": "发现问题数",

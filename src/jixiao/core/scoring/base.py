@@ -86,10 +86,6 @@ def met(indicator: Indicator) -> bool | None:
     return is_met(target, actual, lower_is_better=indicator.lower_is_better)
 
 
-def param(spec_params: Mapping[str, Any], key: str, default: Any = None) -> Any:
-    return spec_params.get(key, default)
-
-
 def params_of(indicator: Indicator) -> Mapping[str, Any]:
     return indicator.method.params if indicator.method else {}
 
