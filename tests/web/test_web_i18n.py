@@ -9,12 +9,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-CATALOG = Path(__file__).resolve().parents[2] / "src/jixiao/web/locale/en/LC_MESSAGES/django.po"
+WEB = Path(__file__).resolve().parents[2] / "src/jixiao/web"
+CATALOGS = sorted(WEB.glob("**/locale/en/LC_MESSAGES/django.po"))
 
 
-def test_the_english_catalog_is_complete_and_valid() -> None:
+def test_every_app_catalog_is_found() -> None:
+    assert WEB / "locale/en/LC_MESSAGES/django.po" in CATALOGS
+    assert len(CATALOGS) >= 4  # the project's and the money-flow apps'
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda path: str(path.relative_to(WEB)))
+def test_the_english_catalog_is_complete_and_valid(catalog: Path) -> None:
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOG)],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalog)],
         capture_output=True,
         text=True,
         check=False,

@@ -14,6 +14,9 @@ urlpatterns = [
     path("indicators/", include("jixiao.web.indicators.urls")),
     path("summaries/", include("jixiao.web.summaries.urls")),
     path("jobs/", include("jixiao.web.jobs.urls")),
+    path("allocations/", include("jixiao.web.allocations.urls")),
+    path("subsidies/", include("jixiao.web.subsidies.urls")),
+    path("cofunding/", include("jixiao.web.cofunding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

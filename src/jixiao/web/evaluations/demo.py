@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -161,6 +163,7 @@ USERS = [
     DemoUser("zz_editor", "株洲中小企业服务中心填报人", "株洲市中小企业发展服务中心", Role.EDITOR),
 ]
 ASSIGNMENTS = {"cuit_evaluator": ["002-jiangyou-relief-fund.yaml"]}
+EXTENSION_APPS = ["allocations", "subsidies", "cofunding"]
 
 
 def region(path: tuple[str, ...]) -> Region:
@@ -198,7 +201,27 @@ def load(seeds: Path) -> list[DemoUser]:
         Membership.objects.create(user=user, organisation=orgs[demo.organisation], role=demo.role)
         for file in ASSIGNMENTS.get(demo.username, []):
             evaluations[file].evaluators.add(user)
-    return USERS
+    for extension in extensions():
+        extension.load(orgs)
+        for demo in extension.USERS:
+            user = user_model.objects.create_user(
+                demo.username, password=DEMO_PASSWORD, first_name=demo.name
+            )
+            Membership.objects.create(
+                user=user, organisation=orgs[demo.organisation], role=demo.role
+            )
+    return all_users()
+
+
+def extensions() -> list[ModuleType]:
+    """The demo modules of the apps built on the evaluations (money flows…), in load order;
+    each has ``USERS`` and ``load(orgs)`` and may add organisations to ``orgs``."""
+    return [import_module(f"jixiao.web.{app}.demo") for app in EXTENSION_APPS]
+
+
+def all_users() -> list[DemoUser]:
+    """Every demo login, the seed evaluations' and the extensions'."""
+    return USERS + [user for extension in extensions() for user in extension.USERS]
 
 
 def _add_project(

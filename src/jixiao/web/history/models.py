@@ -24,6 +24,9 @@ class ActionLog(models.Model):
         on_delete=models.CASCADE,
         related_name="log",
     )
+    subject = models.CharField(
+        _("对象"), max_length=64, blank=True, default="", db_index=True
+    )  # "app.model:pk" for records other than evaluations (allocation runs, payments…)
     data = models.JSONField(_("内容"), default=dict)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 

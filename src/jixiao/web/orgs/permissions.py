@@ -170,6 +170,59 @@ def get_department(user: Any, pk: int) -> Organisation:
     return department
 
 
+# Records owned by an organisation (allocation runs, subsidy policies, co-funding plans…) ------
+
+
+def visible_owned(user: Any, queryset: QuerySet[Any], prefix: str = "owner__") -> QuerySet[Any]:
+    """The records of ``queryset`` that ``user`` may see, by the same owner scopes as projects
+    (``prefix`` leads to the owning organisation). Empty for evaluators and non-members."""
+    scope = _owner_scopes(user, prefix)
+    if scope is None:
+        return queryset.none()
+    return queryset.filter(scope)
+
+
+def get_owned(user: Any, queryset: QuerySet[Any], pk: int, prefix: str = "owner__") -> Any:
+    """The record, if ``user`` may see it; else 404."""
+    record = visible_owned(user, queryset, prefix).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def flags_for_owner(user: Any, owner: Organisation) -> frozenset[Flag]:
+    """The flags ``user`` holds on what ``owner`` owns: full role flags as its member, the
+    role flags less editing from a supervising 主管部门 or 财政局. Evaluators hold none."""
+    flags: set[Flag] = set()
+    for membership in _memberships(user):
+        if membership.role == Role.EVALUATOR:
+            continue
+        org = membership.organisation
+        role_flags = ROLE_FLAGS[membership.role]
+        if org.pk == owner.pk:
+            flags |= role_flags
+        elif _supervises(org, owner):
+            flags |= role_flags - SUPERVISOR_WITHHELD
+    return frozenset(flags)
+
+
+def require_owner_flag(user: Any, owner: Organisation, flag: Flag) -> None:
+    """403 unless ``user`` holds ``flag`` on what ``owner`` owns (call after a 404 check)."""
+    if flag not in flags_for_owner(user, owner):
+        raise PermissionDenied
+
+
+def member_organisations(user: Any, flag: Flag) -> QuerySet[Organisation]:
+    """Organisations ``user`` is a member of with a role carrying ``flag`` (evaluators left
+    out): where they may create a record needing that flag."""
+    ids = [
+        m.organisation_id
+        for m in _memberships(user)
+        if m.role != Role.EVALUATOR and flag in ROLE_FLAGS[m.role]
+    ]
+    return Organisation.objects.filter(pk__in=ids).select_related("region").order_by("name")
+
+
 # Creating evaluations ---------------------------------------------------------------------------
 
 

@@ -23,5 +23,5 @@ class Command(BaseCommand):
                 raise CommandError(f"无法载入演示数据：{error}") from None
             self.stdout.write(self.style.SUCCESS("已载入演示数据。"))
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
-        for user in demo.USERS:
+        for user in demo.all_users():
             self.stdout.write(f"  {user.username:<16} {user.name}")
