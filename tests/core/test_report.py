@@ -80,8 +80,8 @@ def test_the_004_sections_and_the_empty_narrative() -> None:
     assert basic.sections[1].paragraphs == (NONE_TEXT,)
     for key in ("suggestions", "other"):
         assert text_of(report, key) == NONE_TEXT
-    assert text_of(report, "problems").startswith(NONE_TEXT)
-    assert "未发现错误或警告级问题" in text_of(report, "problems")
+    # generated text first; no user text, no "无。" after it
+    assert text_of(report, "problems") == "经复核计算，未发现错误或警告级问题。"
     analysis = report.chapters[2].sections[1]
     assert analysis.paragraphs == ("以下4项指标未得满分：",)
     assert analysis.items[1] == (
@@ -99,7 +99,7 @@ def test_the_user_text_fills_the_chapters_by_english_or_chinese_key() -> None:
             "goals": "建立服务企业的长效机制。",
         },
     )
-    problems = report.chapters[3].sections[0].paragraphs
+    problems = report.chapters[3].sections[-1].paragraphs  # after the audit's findings
     assert problems == ("由于疫情原因，博览会临时取消。", "将延期到2021年举办。")
     assert text_of(report, "suggestions") == "加快资金拨付进度。"
     assert report.chapters[0].sections[1].paragraphs == ("建立服务企业的长效机制。",)
@@ -118,7 +118,7 @@ def test_unknown_or_non_text_chapters_are_refused() -> None:
 
 def test_the_industry_report_lists_the_audit_findings() -> None:
     report = report_of("000-jiaxing-industry-self.yaml")
-    problems = report.chapters[3].sections[1]
+    problems = report.chapters[3].sections[0]
     assert problems.paragraphs == ("经复核计算，发现以下3个问题：",)
     assert len(report.findings) == 3
     assert problems.items[0].startswith("【错误】产出指标 / 质量指标 / 培训合格率(%)：")

@@ -5,13 +5,17 @@ this model; ``jixiao.io.report_docx`` lays it out and ``jixiao.io.charts`` draws
 
 The chapters follow the seeds' reports (``002`` 第三方评价报告, ``004`` 绩效自评报告):
 
-一、基本情况 ((一) 项目概况, (二) 绩效目标) · 二、绩效评价工作开展情况 · 三、评价结论及绩效分析
-(the total, grade and rule set, the execution sentence, two figures; then the analysis and the
-completion figure) · 四、存在的问题及原因分析 (the user's text, then the audit's errors and
-warnings) · 五、有关建议 · 六、其他需要说明的问题 · 附件 (the score table of record).
+一、基本情况 ((一) 项目概况, (二) 绩效目标) · 二、绩效评价工作开展情况 ((一) the indicator system
+and the scoring methods, (二) 评价工作过程) · 三、评价结论及绩效分析 (the total, grade and rule set,
+the execution sentence, two figures; then the shortfalls and the completion figure) ·
+四、存在的问题及原因分析 (the audit's errors and warnings) · 五、有关建议 · 六、其他需要说明的问题 ·
+附件 (the score table of record).
 
-What the user writes comes in as a mapping chapter key → text (:class:`NarrativeKey`, English
-keys or their Chinese names); every narrative part left empty reads "无。".
+What the user writes is the case's ``narrative`` (chapter key → text, :class:`NarrativeKey`),
+optionally overridden chapter by chapter by a separate mapping (English keys or their Chinese
+names, the CLI's ``--narrative``). It always comes after what is generated from the numbers in
+its chapter. A part with a heading of its own that the user left empty reads "无。"; a text
+that only follows generated content (项目概况, 绩效分析, 存在的问题) is simply left out.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from jixiao.core.audit import Finding, Severity
-from jixiao.core.case import Case, EvaluationKind
+from jixiao.core.case import NARRATIVE_LABELS, Case, EvaluationKind, NarrativeKey
 from jixiao.core.evaluation import EvaluationResult, Score, Source
 from jixiao.core.money import HUNDRED, ZERO, Rounding, fmt, quantize
 from jixiao.core.review import TableReport
@@ -44,31 +48,6 @@ class ReportError(ValueError):
     """The report cannot be built from this input; ``str()`` is the message for the user."""
 
 
-class NarrativeKey(StrEnum):
-    """The parts of the report the user writes."""
-
-    OVERVIEW = "overview"  # 一（一）项目概况
-    GOALS = "goals"  # 一（二）绩效目标
-    PROCESS = "process"  # 二、绩效评价工作开展情况
-    ANALYSIS = "analysis"  # 三（二）绩效分析
-    PROBLEMS = "problems"  # 四、存在的问题及原因分析
-    SUGGESTIONS = "suggestions"  # 五、有关建议
-    OTHER = "other"  # 六、其他需要说明的问题
-
-    @property
-    def label(self) -> str:
-        return NARRATIVE_LABELS[self]
-
-
-NARRATIVE_LABELS = {
-    NarrativeKey.OVERVIEW: "项目概况",
-    NarrativeKey.GOALS: "绩效目标",
-    NarrativeKey.PROCESS: "绩效评价工作开展情况",
-    NarrativeKey.ANALYSIS: "绩效分析",
-    NarrativeKey.PROBLEMS: "存在的问题及原因分析",
-    NarrativeKey.SUGGESTIONS: "有关建议",
-    NarrativeKey.OTHER: "其他需要说明的问题",
-}
 _ALIASES: dict[str, NarrativeKey] = {
     **{key.value: key for key in NarrativeKey},
     **{label: key for key, label in NARRATIVE_LABELS.items()},
@@ -105,7 +84,8 @@ def narrative_texts(raw: Mapping[Any, object] | None) -> dict[NarrativeKey, str]
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
-    """Each non-empty line is a paragraph; nothing written reads "无。"."""
+    """Paragraphs are separated by blank lines; a single line break also starts one (as Enter
+    does in Word), so each non-empty line is a paragraph. Nothing written reads "无。"."""
     lines = tuple(line.strip() for line in text.splitlines() if line.strip())
     return lines or (NONE_TEXT,)
 
@@ -194,11 +174,14 @@ class Report:
 def build_report(
     case: Case, report: TableReport, narrative: Mapping[Any, object] | None = None
 ) -> Report:
-    """The report of ``case`` scored as ``report``; :class:`ReportError` on bad input."""
+    """The report of ``case`` scored as ``report``; :class:`ReportError` on bad input.
+
+    The chapters hold ``case.narrative``; a chapter given in ``narrative`` replaces the case's.
+    """
     result = report.result
     if result is None:
         raise ReportError("没有评分结果，无法生成评价报告")
-    texts = narrative_texts(narrative)
+    texts = {**case.narrative, **narrative_texts(narrative)}
     meta = case.meta
     is_self = meta.kind is EvaluationKind.SELF
     project = meta.project or meta.title or "本项目"
@@ -234,8 +217,8 @@ def build_report(
             "process",
             "二、绩效评价工作开展情况",
             (
-                Section("（一）评价工作过程", _narrative(texts, NarrativeKey.PROCESS)),
-                Section("（二）评价指标体系与评分方法", _method_paragraphs(case, result)),
+                Section("（一）评价指标体系与评分方法", _method_paragraphs(case, result)),
+                Section("（二）评价工作过程", _narrative(texts, NarrativeKey.PROCESS)),
             ),
         ),
         Chapter(
@@ -253,22 +236,17 @@ def build_report(
                 ),
                 Section(
                     "（二）绩效分析",
-                    (
-                        *_narrative(texts, NarrativeKey.ANALYSIS, ""),
-                        _shortfall_intro(shortfalls),
-                    ),
+                    (_shortfall_intro(shortfalls),),
                     items=shortfalls,
                     figures=tuple(f for f in (figures.completion(result),) if f is not None),
                 ),
+                *_follow(texts, NarrativeKey.ANALYSIS),
             ),
         ),
         Chapter(
             "problems",
             "四、存在的问题及原因分析",
-            (
-                Section("", _narrative(texts, NarrativeKey.PROBLEMS)),
-                _findings_section(findings),
-            ),
+            (_findings_section(findings), *_follow(texts, NarrativeKey.PROBLEMS)),
         ),
         Chapter(
             "suggestions",
@@ -303,6 +281,12 @@ def _narrative(
     if text:
         return paragraphs_of(text)
     return (empty,) if empty else ()
+
+
+def _follow(texts: Mapping[NarrativeKey, str], key: NarrativeKey) -> tuple[Section, ...]:
+    """The user's text as an untitled part after the generated one; nothing if none was written."""
+    paragraphs = _narrative(texts, key, "")
+    return (Section("", paragraphs),) if paragraphs else ()
 
 
 def _meta_lines(case: Case, report: TableReport) -> tuple[tuple[str, str], ...]:

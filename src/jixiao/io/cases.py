@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -24,6 +24,7 @@ from jixiao.core.case import (
     CaseMeta,
     DepartmentSummary,
     EvaluationKind,
+    NarrativeKey,
     Published,
     SummaryRow,
 )
@@ -81,6 +82,7 @@ _SCHEMA_WORDS = {
     "minimum": "数值太小",
     "maximum": "数值太大",
     "dependentRequired": "缺少相关字段",
+    "maxLength": "内容过长",
 }
 
 
@@ -97,7 +99,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         ]
         return "；".join(pairs) or word
     if error.validator == "additionalProperties" and isinstance(instance, dict):
-        return f"{word} {'、'.join(_unexpected_keys(error))}"
+        return f"{word} {'、'.join(_unexpected_keys(error))}{_known_keys(error)}"
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return f"{word}（{len(instance)} 字，上限 {expected} 字）"
     if error.validator in ("enum", "const"):
         return f"{word}：{instance!r}，应为 {expected}"
     return f"{word}：{instance!r}" if not isinstance(instance, dict | list) else word
@@ -107,6 +111,14 @@ def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
     known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
     instance: Any = error.instance
     return [key for key in instance if key not in known]
+
+
+def _known_keys(error: jsonschema.ValidationError) -> str:
+    """The "，应为 key（title）、…" tail, where the schema titles every key it allows."""
+    properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    if not properties or not all("title" in value for value in properties.values()):
+        return ""
+    return "，应为 " + "、".join(f"{key}（{value['title']}）" for key, value in properties.items())
 
 
 def _error_path(error: jsonschema.ValidationError) -> list[str | int]:
@@ -256,6 +268,12 @@ class _Builder:
             total_budget=self.decimal(raw, "total_budget", base),
         )
 
+    def narrative(self) -> Mapping[NarrativeKey, str]:
+        """The chapters written, in report order; surrounding blank space and empty ones dropped."""
+        raw = self.document.get("narrative") or {}
+        texts = {key: (raw.get(key.value) or "").strip() for key in NarrativeKey}
+        return MappingProxyType({key: text for key, text in texts.items() if text})
+
     def budget(self) -> Budget | None:
         raw = self.document.get("budget")
         if raw is None:
@@ -332,6 +350,7 @@ class _Builder:
             rules=self.document.get("rules"),
             published=self.published(),
             file=self.file,
+            narrative=self.narrative(),
         )
 
     def row(self, raw: Any, path: list[str | int]) -> SummaryRow:
@@ -350,6 +369,8 @@ class _Builder:
         )
 
     def summary(self) -> DepartmentSummary:
+        if "narrative" in self.document:
+            raise self.fail("部门汇总表没有评价报告，不能填写报告文字（narrative）", ["narrative"])
         rows = tuple(self.row(raw, ["rows", i]) for i, raw in enumerate(self.document["rows"]))
         return DepartmentSummary(
             meta=self.meta(),
