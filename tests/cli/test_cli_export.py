@@ -87,3 +87,38 @@ def test_unknown_format_or_table(tmp_path: Path) -> None:
 
 def test_unwritable_output(tmp_path: Path) -> None:
     failed(run(ZHUZHOU, "-o", tmp_path / "no-such-folder" / "x.xlsx"), "无法写出")
+
+
+def test_score_sheet_and_completion_table(tmp_path: Path) -> None:
+    jiangyou = SEEDS / "002-jiangyou-relief-fund.yaml"
+    result = run(jiangyou, "-t", "score_sheet", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(tmp_path / "江油市中小微企业纾困资金-绩效评价得分表.xlsx").active
+    assert ws is not None
+    total = next(row for row in ws.iter_rows(values_only=True) if row[0] == "合计")
+    assert total[4:6] == (100, 94)
+    xiangtan = SEEDS / "001-xiangtan-service-system.yaml"
+    result = run(xiangtan, "--table", "completion", "--format", "docx", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "湘潭县中小企业服务体系经费-专项支出绩效评价指标完成情况表.docx"
+    table = Document(str(written)).tables[0]
+    assert [c.text for c in table.rows[-1].cells] == [
+        "合计",
+        "100",
+        "",
+        "100",
+        "",
+        "",
+        "",
+        "100",
+        "100",
+    ]
+
+
+def test_the_help_names_the_new_tables() -> None:
+    result = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "200"})
+    assert "score_sheet" in result.output and "completion" in result.output
+
+
+def test_a_summary_is_no_completion_table(tmp_path: Path) -> None:
+    failed(run(SUMMARY, "-t", "completion", "-o", tmp_path), "部门汇总表只能导出为")

@@ -220,3 +220,89 @@ def test_registry_contract() -> None:
         assert exporter.identifier == f"{cls.table.value}_docx"
         assert (exporter.extension, exporter.mimetype) == (".docx", DOCX)
         assert exporter.verbose_name.endswith("（Word）")
+
+
+# --- 绩效评价得分表 (002 附件三) and 指标完成情况表 (001) ----------------------------------------------
+
+
+def test_score_sheet_of_002() -> None:
+    filename, _, document = export("002-jiangyou-relief-fund.yaml", "score_sheet")
+    assert filename == "江油市中小微企业纾困资金-绩效评价得分表.docx"
+    assert document.paragraphs[0].text == "江油市中小微企业纾困资金绩效评价得分表"
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    table = document.tables[0]
+    assert texts(table, 0) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标解释",
+        "指标分值",
+        "指标得分",
+        "扣分理由",
+    ]
+    assert texts(table, 4)[1:] == [
+        "项目实施",
+        "分配科学",
+        "要点扣分法：4 − 1 × 1 = 3",
+        "4",
+        "3",
+        "未见省级中小企业纾困资金政策文件",
+    ]
+    assert texts(table, 18)[1:3] + texts(table, 18)[4:] == [
+        "盈利性",
+        "",
+        "10",
+        "8",
+        "抽查有60%—80%企业达到盈利。",
+    ]
+    assert texts(table, 20) == ["合计"] * 4 + ["100", "94", ""]
+    assert texts(table, 21)[:4] == ["违规记录"] * 3 + ["项目管理、资金使用是否合规"]
+    assert len(table.rows) == 23
+    # 通用指标 merged over its 13 rows, 项目决策 over 3
+    assert [v_merge(table, r, 0) for r in range(1, 15)] == [
+        "restart",
+        *["continue"] * 12,
+        "restart",
+    ]
+    assert [v_merge(table, r, 1) for r in range(1, 5)] == [
+        "restart",
+        "continue",
+        "continue",
+        "restart",
+    ]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_completion_table_of_001() -> None:
+    filename, _, document = export("001-xiangtan-service-system.yaml", "completion")
+    assert filename == "湘潭县中小企业服务体系经费-专项支出绩效评价指标完成情况表.docx"
+    table = document.tables[0]
+    assert texts(table, 0) == [
+        "一级指标",
+        "分值",
+        "二级指标",
+        "分值",
+        "三级指标",
+        "指标完成情况",
+        "评价标准",
+        "分值",
+        "得分",
+    ]
+    assert texts(table, 2)[:5] == ["项目决策", "30", "决策过程", "3", "项目申报"]
+    assert texts(table, 20)[4:] == [
+        "绩效目标完成情况",
+        "扩大服务企业范围",
+        "达标计分：缺少门槛值或实际值，无法计算；采用填报得分 15/15",
+        "40",
+        "15",
+    ]
+    assert texts(table, 22) == ["合计", "100", "", "100", "", "", "", "100", "100"]
+    # 项目绩效 (40), 项目产出效果 (40), 绩效目标完成情况 and its 分值 40: one cell over rows 19–21
+    for column in (0, 1, 2, 3, 4, 7):
+        assert [v_merge(table, r, column) for r in (19, 20, 21)] == [
+            "restart",
+            "continue",
+            "continue",
+        ]
+    assert [v_merge(table, r, 5) for r in (19, 20, 21)] == [None, None, None]

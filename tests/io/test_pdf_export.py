@@ -50,3 +50,17 @@ def test_a_page_renders_to_an_image_with_ink(tmp_path: Path) -> None:
     assert image.stat().st_size > 10_000  # a blank A4 page at 50 dpi is far smaller
     text = run("pdftotext", str(pdf), "-").replace(" ", "")
     assert "部门绩效自评结果汇总表" in text and "1122.34" in text
+
+
+def test_the_score_sheet_and_completion_table_pdfs_show_the_chinese(tmp_path: Path) -> None:
+    sheet = run(
+        "pdftotext", str(pdf_of("002-jiangyou-relief-fund.yaml", "score_sheet", tmp_path)), "-"
+    )
+    sheet = sheet.replace(" ", "")  # cell texts wrap: check words that fit a line
+    for text in ("绩效评价得分表", "扣分理由", "分配科学", "盈利性", "合计", "94"):
+        assert text in sheet
+    completion = run(
+        "pdftotext", str(pdf_of("001-xiangtan-service-system.yaml", "completion", tmp_path)), "-"
+    ).replace(" ", "")
+    for text in ("指标完成情况表", "评价标准", "项目决策", "合计"):
+        assert text in completion

@@ -253,3 +253,87 @@ def test_a_table_that_does_not_fit_is_refused() -> None:
     with pytest.raises(TableMismatchError):
         SelfEvaluationXlsx().render(summary, review(summary, rulesets.load("zhejiang")))
     assert TableKind.SELF.value == "self"
+
+
+# --- 绩效评价得分表 (002 附件三) and 指标完成情况表 (001) ----------------------------------------------
+
+JIANGYOU = "002-jiangyou-relief-fund.yaml"
+XIANGTAN = "001-xiangtan-service-system.yaml"
+
+
+def test_score_sheet_of_002() -> None:
+    filename, mimetype, ws = export(JIANGYOU, "score_sheet")
+    assert (filename, mimetype) == ("江油市中小微企业纾困资金-绩效评价得分表.xlsx", XLSX)
+    assert ws.title == "得分表"
+    assert ws["A1"].value == "江油市中小微企业纾困资金绩效评价得分表"
+    assert values(ws, 2) == [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标解释",
+        "指标分值",
+        "指标得分",
+        "扣分理由",
+    ]
+    rows = [values(ws, r) for r in range(3, 22)]
+    assert len(rows) == 19
+    # numbers are numbers; the four rows that lost points, with their 扣分理由
+    lost = [(r[2] or r[1], r[4] - r[5], r[6]) for r in rows if r[5] < r[4]]
+    assert lost == [
+        ("分配科学", 1, "未见省级中小企业纾困资金政策文件"),
+        ("执行有效", 2, "省级资金未按照30%下拨"),
+        ("完成及时", 1, "省级、市级资金下达时间较晚"),
+        ("盈利性", 2, "抽查有60%—80%企业达到盈利。"),
+    ]
+    assert all(isinstance(r[4], int | float) and isinstance(r[5], int | float) for r in rows)
+    assert values(ws, 22) == ["合计", None, None, None, 100, 94, None]
+    assert sum(r[5] for r in rows) == 94
+    assert values(ws, 23)[:4] == ["违规记录", None, None, "项目管理、资金使用是否合规"]
+    assert values(ws, 24)[:4] == ["工作配合", None, None, "被评价单位配合评价工作情况"]
+    assert {"A3:A15", "B3:B5", "B6:B8", "B9:B12", "B13:B15", "A22:D22", "A23:C23"} <= merged(ws)
+    assert ws["E3"].number_format == "General" and ws["F3"].number_format == "0.00"
+    assert ws.print_title_rows == "$2:$2"
+
+
+def test_completion_table_of_001() -> None:
+    filename, _, ws = export(XIANGTAN, "completion")
+    assert filename == "湘潭县中小企业服务体系经费-专项支出绩效评价指标完成情况表.xlsx"
+    assert ws["A1"].value == "2021年湘潭县中小企业服务体系经费专项支出绩效评价指标完成情况表"
+    assert values(ws, 2) == [
+        "一级指标",
+        "分值",
+        "二级指标",
+        "分值",
+        "三级指标",
+        "指标完成情况",
+        "评价标准",
+        "分值",
+        "得分",
+    ]
+    assert values(ws, 3)[:5] == ["项目决策", 30, "项目目标", 20, "目标内容"]
+    assert values(ws, 3)[7:] == [20, 20]
+    assert values(ws, 21)[4:] == [
+        "绩效目标完成情况",
+        "开展丰富多样的公益服务活动：16场次",
+        "次数不足扣分：16 ≥ 12 → 15",
+        40,
+        15,
+    ]
+    assert values(ws, 24) == ["合计", 100, None, 100, None, None, None, 100, 100]
+    body = [values(ws, r) for r in range(3, 24)]
+    assert sum(r[8] for r in body) == 100
+    for col in (1, 3, 7):  # every 分值 column adds up to its 合计
+        assert sum(r[col] for r in body if r[col] is not None) == 100
+    # 一级/二级 names and weights merged vertically; 三级 绩效目标完成情况 (40) over its 3 items
+    assert {"A3:A8", "B3:B8", "A9:A20", "B9:B20", "C4:C6", "D4:D6", "E21:E23", "H21:H23"} <= (
+        merged(ws)
+    )
+    assert ws.page_setup.orientation == "landscape"
+
+
+def test_a_summary_file_is_no_score_sheet() -> None:
+    exporter = exporters.get("score_sheet", "xlsx")
+    assert exporter is not None
+    document = load(SEEDS / SUMMARY)
+    with pytest.raises(TableMismatchError):
+        exporter.render(document, review(document, rulesets.load("national")))

@@ -99,3 +99,78 @@ def test_detail_page_links_the_downloads(world, login) -> None:
         for fmt in ("xlsx", "docx"):
             assert f'href="{url(world.jx, table, fmt)}"' in html
     assert f'href="{reverse("evaluations:audit_json", args=[world.jx.pk])}"' in html
+
+
+# --- 绩效评价得分表 and 指标完成情况表 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["owner", "viewer", "reviewer"])
+def test_score_sheet_for_those_who_may_export(world, login, who) -> None:
+    response = login(getattr(world, who)).get(url(world.jx, "score_sheet", "xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    name = "产业发展及结构调整经费-绩效评价得分表.xlsx"
+    assert f"filename*=utf-8''{quote(name)}" in response["Content-Disposition"]
+    ws = load_workbook(BytesIO(response.content)).active
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][-4:] == ("指标解释", "指标分值", "指标得分", "扣分理由")
+    total = next(row for row in rows if row[0] == "合计")
+    assert total[-3:-1] == (100, float(world.jx.computed_total))
+
+
+def test_completion_table_for_the_xiangtan_owner_as_word(world, login) -> None:
+    # ``outsider`` is the 湘潭 department's editor: the owner of ``xt`` (seed 001)
+    response = login(world.outsider).get(url(world.xt, "completion", "docx"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX
+    table = Document(BytesIO(response.content)).tables[0]
+    assert [c.text for c in table.rows[0].cells][:5] == [
+        "一级指标",
+        "分值",
+        "二级指标",
+        "分值",
+        "三级指标",
+    ]
+    assert [c.text for c in table.rows[-1].cells] == [
+        "合计",
+        "100",
+        "",
+        "100",
+        "",
+        "",
+        "",
+        "100",
+        "100",
+    ]
+
+
+def test_the_assigned_evaluator_exports_the_completion_table(world, login) -> None:
+    assert login(world.evaluator).get(url(world.xt, "completion", "xlsx")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "evaluation", "table"),
+    [
+        ("outsider", "jx", "score_sheet"),
+        ("nobody", "jx", "completion"),
+        ("unit_editor", "jx", "score_sheet"),
+        ("owner", "xt", "completion"),
+        ("reviewer", "xt", "score_sheet"),
+        ("evaluator", "jx", "completion"),
+    ],
+)
+def test_those_who_may_not_see_it_get_404_for_the_new_sheets(
+    world, login, who, evaluation, table
+) -> None:
+    target = url(getattr(world, evaluation), table, "docx")
+    assert login(getattr(world, who)).get(target).status_code == 404
+
+
+def test_detail_page_links_the_new_sheets(world, login) -> None:
+    html = (
+        login(world.viewer).get(reverse("evaluations:detail", args=[world.jx.pk])).content.decode()
+    )
+    for table in ("score_sheet", "completion"):
+        for fmt in ("xlsx", "docx", "pdf"):
+            assert f'href="{url(world.jx, table, fmt)}"' in html

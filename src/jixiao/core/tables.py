@@ -28,12 +28,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jixiao.core.case import Case, DepartmentSummary
 from jixiao.core.evaluation import EvaluationResult, Score, Source
 from jixiao.core.money import HUNDRED, ZERO, Rounding, fmt, quantize
 from jixiao.core.review import TableReport
+
+if TYPE_CHECKING:  # built in score_sheets, which builds on this module
+    from jixiao.core.score_sheets import CompletionTable, ScoreSheet
 
 STANDARD_SOURCES = ("当年财政拨款", "上年结转资金", "其他资金")
 EXECUTION_METHOD = "execution"
@@ -43,6 +46,8 @@ class TableKind(StrEnum):
     SELF = "self"
     SCORING = "scoring"
     SUMMARY = "summary"
+    SCORE_SHEET = "score_sheet"
+    COMPLETION = "completion"
 
     @property
     def label(self) -> str:
@@ -54,6 +59,8 @@ _TITLES = {
     TableKind.SELF: "项目支出绩效自评表",
     TableKind.SCORING: "评价指标计分表",
     TableKind.SUMMARY: "部门绩效自评结果汇总表",
+    TableKind.SCORE_SHEET: "绩效评价得分表",
+    TableKind.COMPLETION: "专项支出绩效评价指标完成情况表",
 }
 
 
@@ -194,7 +201,7 @@ def default_kind(document: Case | DepartmentSummary) -> TableKind:
 
 def build_table(
     kind: TableKind, document: Case | DepartmentSummary, report: TableReport | None = None
-) -> Table:
+) -> Table | ScoreSheet | CompletionTable:
     """The report model of ``kind`` for ``document``, or :class:`TableMismatchError`."""
     if isinstance(document, DepartmentSummary):
         if kind is not TableKind.SUMMARY:
@@ -210,19 +217,25 @@ def build_table(
         raise TableMismatchError(f"没有评分结果，无法导出{kind.label}")
     if kind is TableKind.SELF:
         return self_evaluation_table(document, report)
-    return scoring_table(document, report)
+    if kind is TableKind.SCORING:
+        return scoring_table(document, report)
+    from jixiao.core import score_sheets  # here: score_sheets imports this module
+
+    if kind is TableKind.SCORE_SHEET:
+        return score_sheets.score_sheet(document, report)
+    return score_sheets.completion_table(document, report)
 
 
 def self_evaluation_table(case: Case, report: TableReport) -> SelfEvaluationTable:
-    result = _result(report)
+    result = result_of(report)
     return SelfEvaluationTable(
-        **_indicator_fields(case, report, TableKind.SELF, skip=_is_execution_row),
+        **indicator_fields(case, report, TableKind.SELF, skip=_is_execution_row),
         funds=_funds(case, result),
     )
 
 
 def scoring_table(case: Case, report: TableReport) -> ScoringTable:
-    return ScoringTable(**_indicator_fields(case, report, TableKind.SCORING, skip=None))
+    return ScoringTable(**indicator_fields(case, report, TableKind.SCORING, skip=None))
 
 
 def summary_table(summary: DepartmentSummary) -> SummaryTable:
@@ -280,7 +293,7 @@ def vertical_merges(rows: tuple[IndicatorRow, ...]) -> tuple[Merge, ...]:
 # Building the indicator rows --------------------------------------------------------------------
 
 
-def _result(report: TableReport) -> EvaluationResult:
+def result_of(report: TableReport) -> EvaluationResult:
     if report.result is None:
         raise TableMismatchError("没有评分结果")
     return report.result
@@ -296,10 +309,10 @@ def _is_execution_row(score: Score) -> bool:
     )
 
 
-def _indicator_fields(
+def indicator_fields(
     case: Case, report: TableReport, kind: TableKind, skip: Callable[[Score], bool] | None
 ) -> dict[str, Any]:
-    result = _result(report)
+    result = result_of(report)
     meta = case.meta
     year = f"{meta.year}年度" if meta.year else ""
     return {
@@ -321,7 +334,7 @@ def _indicator_fields(
         "published_total": report.published_total,
         "published_grade": report.published_grade,
         "rules": result.rules,
-        "notes": _notes(case, report, result, kind),
+        "notes": table_notes(case, report, result, kind),
     }
 
 
@@ -435,7 +448,7 @@ def _funds(case: Case, result: EvaluationResult) -> FundsBlock:
     )
 
 
-def _notes(
+def table_notes(
     case: Case, report: TableReport, result: EvaluationResult, kind: TableKind
 ) -> tuple[str, ...]:
     notes: list[str] = []

@@ -181,3 +181,17 @@ class SummaryDocx(DocxExporter):
     identifier = "summary_docx"
     verbose_name = "部门绩效自评结果汇总表（Word）"
     table = TableKind.SUMMARY
+
+
+@register
+class ScoreSheetDocx(DocxExporter):
+    identifier = "score_sheet_docx"
+    verbose_name = "绩效评价得分表（Word）"
+    table = TableKind.SCORE_SHEET
+
+
+@register
+class CompletionDocx(DocxExporter):
+    identifier = "completion_docx"
+    verbose_name = "专项支出绩效评价指标完成情况表（Word）"
+    table = TableKind.COMPLETION

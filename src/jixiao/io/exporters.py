@@ -15,6 +15,7 @@ from typing import ClassVar, NamedTuple, TypeVar
 
 from jixiao.core.case import Case, DepartmentSummary
 from jixiao.core.review import TableReport
+from jixiao.core.score_sheets import CompletionTable, ScoreSheet
 from jixiao.core.tables import Table, TableHead, TableKind, build_table
 from jixiao.io.table_grid import Grid, grid_for
 
@@ -43,7 +44,7 @@ class BaseExporter(ABC):
         model = build_table(self.table, document, report)
         return ExportFile(self.filename(model), self.mimetype, self.render_grid(grid_for(model)))
 
-    def filename(self, model: Table) -> str:
+    def filename(self, model: Table | ScoreSheet | CompletionTable) -> str:
         return f"{file_stem(model.head, self.table)}{self.extension}"
 
     @abstractmethod
@@ -72,7 +73,7 @@ def formats() -> tuple[str, ...]:
 
 
 def get(table: str, fmt: str) -> BaseExporter | None:
-    """The exporter for ``table`` (self/scoring/summary) and ``fmt`` (xlsx/docx), if any."""
+    """The exporter for ``table`` (a :class:`TableKind` value) and ``fmt`` (xlsx/docx/pdf), if any."""
     try:
         kind = TableKind(table)
     except ValueError:

@@ -97,3 +97,17 @@ class SummaryPdf(PdfExporter):
     identifier = "summary_pdf"
     verbose_name = "部门绩效自评结果汇总表（PDF）"
     table = TableKind.SUMMARY
+
+
+@register
+class ScoreSheetPdf(PdfExporter):
+    identifier = "score_sheet_pdf"
+    verbose_name = "绩效评价得分表（PDF）"
+    table = TableKind.SCORE_SHEET
+
+
+@register
+class CompletionPdf(PdfExporter):
+    identifier = "completion_pdf"
+    verbose_name = "专项支出绩效评价指标完成情况表（PDF）"
+    table = TableKind.COMPLETION

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jixiao.core.money import ZERO
+from jixiao.core.score_sheets import CompletionTable, ScoreSheet, SheetDeduction
 from jixiao.core.tables import (
     IndicatorRow,
     IndicatorTable,
@@ -96,7 +97,11 @@ class _Builder:
         self.row += 1
 
 
-def grid_for(table: Table) -> Grid:
+def grid_for(table: Table | ScoreSheet | CompletionTable) -> Grid:
+    if isinstance(table, ScoreSheet):
+        return score_sheet_grid(table)
+    if isinstance(table, CompletionTable):
+        return completion_grid(table)
     if isinstance(table, SelfEvaluationTable):
         return self_evaluation_grid(table)
     if isinstance(table, ScoringTable):
@@ -273,6 +278,135 @@ def summary_grid(table: SummaryTable) -> Grid:
         rows=b.row,
         header_row=0,
         caption="单位：万元",
+    )
+
+
+# 绩效评价得分表 (002 附件三) ---------------------------------------------------------------------
+
+LEVEL_HEADINGS = ("一级指标", "二级指标", "三级指标")
+SCORE_SHEET_HEADINGS = ("指标解释", "指标分值", "指标得分", "扣分理由")
+
+
+def score_sheet_grid(table: ScoreSheet) -> Grid:
+    """One column per indicator level (2 or 3), then 指标解释 | 指标分值 | 指标得分 | 扣分理由."""
+    b = _Builder()
+    levels = table.levels
+    b.line(*((h, CellKind.HEAD) for h in (*LEVEL_HEADINGS[:levels], *SCORE_SHEET_HEADINGS)))
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if row.level1_span:
+            b.add(0, row.level1, CellKind.LABEL, rowspan=row.level1_span)
+        if row.level2_span:
+            b.add(1, row.level2, CellKind.LABEL, rowspan=row.level2_span)
+        if levels == 3:
+            b.add(2, row.level3, CellKind.TEXT)
+        b.add(levels, row.criterion, CellKind.TEXT)
+        b.add(levels + 1, row.weight, CellKind.WEIGHT)
+        b.add(levels + 2, *_score_cell(row))
+        b.add(levels + 3, line.reason, CellKind.TEXT)
+        b.row += 1
+    b.add(0, "合计", CellKind.HEAD, span=levels + 1)
+    b.add(levels + 1, table.total_weight, CellKind.WEIGHT)
+    b.add(levels + 2, table.subtotal, CellKind.SCORE)
+    b.add(levels + 3, "", CellKind.TEXT)
+    b.row += 1
+    for deduction in table.sheet_deductions:
+        b.add(0, deduction.name, CellKind.LABEL, span=levels)
+        b.add(levels, deduction.explanation, CellKind.TEXT)
+        b.add(levels + 1, None, CellKind.WEIGHT)
+        b.add(levels + 2, *_taken_off(deduction))
+        b.add(levels + 3, deduction.reason, CellKind.TEXT)
+        b.row += 1
+    if table.total != table.subtotal:  # 扣分项 applied, or not-applicable indicators rescaled
+        b.add(0, "总分", CellKind.HEAD, span=levels + 1)
+        b.add(levels + 1, None, CellKind.WEIGHT)
+        b.add(levels + 2, table.total, CellKind.SCORE)
+        b.add(levels + 3, f"等级：{table.grade}", CellKind.LABEL)
+        b.row += 1
+    return Grid(
+        title=table.head.title,
+        sheet_name="得分表",
+        widths=(*(12, 14, 16)[:levels], 44, 8, 8, 26),
+        cells=tuple(b.cells),
+        rows=b.row,
+        header_row=0,
+        notes=_numbered(table.notes),
+        landscape=True,
+    )
+
+
+def _taken_off(deduction: SheetDeduction) -> tuple[Value, CellKind]:
+    """−amount as 得分; blank when nothing was taken off, as 002 prints its 扣分项."""
+    if deduction.amount <= ZERO:
+        return None, CellKind.SCORE
+    return ZERO - deduction.amount, CellKind.SCORE
+
+
+# 专项支出绩效评价指标完成情况表 (001) --------------------------------------------------------------
+
+COMPLETION_HEADINGS = (
+    "一级指标",
+    "分值",
+    "二级指标",
+    "分值",
+    "三级指标",
+    "指标完成情况",
+    "评价标准",
+    "分值",
+    "得分",
+)
+
+
+def completion_grid(table: CompletionTable) -> Grid:
+    """Each level's name and 分值 merged over its rows; 合计 sums every 分值 column and 得分."""
+    b = _Builder()
+    b.line(*((h, CellKind.HEAD) for h in COMPLETION_HEADINGS))
+    for row in table.rows:
+        if row.level1_span:
+            b.add(0, row.level1, CellKind.LABEL, rowspan=row.level1_span)
+            b.add(1, row.level1_weight, CellKind.WEIGHT, rowspan=row.level1_span)
+        if row.level2_span:
+            b.add(2, row.level2, CellKind.LABEL, rowspan=row.level2_span)
+            b.add(3, row.level2_weight, CellKind.WEIGHT, rowspan=row.level2_span)
+        if row.level3_span:
+            b.add(4, row.level3, CellKind.LABEL, rowspan=row.level3_span)
+            b.add(7, row.level3_weight, CellKind.WEIGHT, rowspan=row.level3_span)
+        b.add(5, row.completion, CellKind.TEXT)
+        b.add(6, row.criterion, CellKind.TEXT)
+        b.add(
+            8, *(("不适用", CellKind.LABEL) if row.not_applicable else (row.score, CellKind.SCORE))
+        )
+        b.row += 1
+    first, second, third = table.weight_sums
+    b.line(
+        ("合计", CellKind.HEAD),
+        (first, CellKind.WEIGHT),
+        ("", CellKind.TEXT),
+        (second, CellKind.WEIGHT),
+        ("", CellKind.TEXT),
+        ("", CellKind.TEXT),
+        ("", CellKind.TEXT),
+        (third, CellKind.WEIGHT),
+        (table.subtotal, CellKind.SCORE),
+    )
+    for deduction in table.deductions:
+        explanation = f"（{deduction.explanation}）" if deduction.explanation else ""
+        reason = f"：{deduction.reason}" if deduction.reason else ""
+        b.add(0, f"扣分项：{deduction.name}{explanation}{reason}", CellKind.TEXT, span=8)
+        b.add(8, *_taken_off(deduction))
+        b.row += 1
+    if table.total != table.subtotal:
+        b.add(0, f"总分（等级：{table.grade}）", CellKind.HEAD, span=8)
+        b.add(8, table.total, CellKind.SCORE)
+        b.row += 1
+    return Grid(
+        title=table.head.title,
+        sheet_name="指标完成情况表",
+        widths=(10, 6, 12, 6, 14, 34, 34, 6, 7),
+        cells=tuple(b.cells),
+        rows=b.row,
+        header_row=0,
+        notes=_numbered(table.notes),
+        landscape=True,
     )
 
 

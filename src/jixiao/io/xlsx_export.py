@@ -176,3 +176,17 @@ class SummaryXlsx(XlsxExporter):
     identifier = "summary_xlsx"
     verbose_name = "部门绩效自评结果汇总表（Excel）"
     table = TableKind.SUMMARY
+
+
+@register
+class ScoreSheetXlsx(XlsxExporter):
+    identifier = "score_sheet_xlsx"
+    verbose_name = "绩效评价得分表（Excel）"
+    table = TableKind.SCORE_SHEET
+
+
+@register
+class CompletionXlsx(XlsxExporter):
+    identifier = "completion_xlsx"
+    verbose_name = "专项支出绩效评价指标完成情况表（Excel）"
+    table = TableKind.COMPLETION

@@ -1,4 +1,4 @@
-"""Downloads of the official tables (项目支出绩效自评表, 评价指标计分表) for one evaluation."""
+"""Downloads of the official tables of one evaluation: 自评表, 计分表, 得分表, 指标完成情况表."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from jixiao.web.orgs.roles import Flag
 @require_GET
 @login_required
 def evaluation_export(request: HttpRequest, pk: int, table: str, fmt: str) -> HttpResponse:
-    """The table in Excel or Word, scored as the page shows it; 404 for an unknown table/format."""
+    """The table as .xlsx/.docx/.pdf, scored as the page shows it; 404 for an unknown table/format."""
     evaluation = get_evaluation(request.user, pk, Flag.EXPORT_EVALUATION)
     exporter = exporters.get(table, fmt)
     if exporter is None:
