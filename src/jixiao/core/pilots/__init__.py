@@ -1,0 +1,7 @@
+"""The park precise-service pilot programme of seed ``003`` (园区精准服务中小微企业财政专项激励试点).
+
+Pure rules: the programme and its parks' 绩效目标清单 (:mod:`.programme`), the deadlines
+(:mod:`.deadlines`), the institution catalogue (:mod:`.institutions`), the 附件1 evidence
+checklist (:mod:`.evidence`), service records and quarterly progress (:mod:`.records`), tranche
+payments (:mod:`.tranches`) and the evaluations (:mod:`.evaluation`). Amounts are 万元.
+"""

@@ -1,0 +1,289 @@
+"""Deadlines computed from the programme's dates and a schedule table, and their status.
+
+The functions know no date: :data:`SEED_003_SCHEDULE` transcribes the seed as data (fixed
+month-days in the first year, reports per period counted from the programme's start), and a
+programme may bring its own table.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from jixiao.core.pilots.programme import Programme
+
+
+class Party(StrEnum):
+    PARK = "park"  # 试点园区
+    COUNTY = "county"  # 县（市、区）经信部门会同财政部门
+    PROVINCE = "province"  # 省经信厅会同省财政厅
+
+    @property
+    def label(self) -> str:
+        return PARTY_LABELS[self]
+
+    @property
+    def above(self) -> Party | None:
+        """Who is told when this party is late."""
+        return {Party.PARK: Party.COUNTY, Party.COUNTY: Party.PROVINCE}.get(self)
+
+
+PARTY_LABELS = {
+    Party.PARK: "试点园区",
+    Party.COUNTY: "县（市、区）经信部门、财政部门",
+    Party.PROVINCE: "省经信厅、省财政厅",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    """One line of a schedule: either a fixed date in the first year, or one per period.
+
+    ``month``/``day``: due on that day of the programme's first year. ``period_months``: the
+    programme is cut into periods of that length from its start; each period's report is due at
+    the end of the month ``due_months_after`` months after the period ends (0: on its last day).
+    ``once``: only the first period (the mid-term evaluation after one year, the final after
+    two). ``per_park``: one occurrence per park, owed by ``submitter`` (a county evaluates each
+    of its parks).
+    """
+
+    code: str
+    title: str
+    submitter: Party
+    recipient: Party
+    clause: str  # where the seed says so
+    month: int | None = None
+    day: int | None = None
+    period_months: int | None = None
+    due_months_after: int = 0
+    once: bool = False
+    per_park: bool = False
+    remind_days: int = 15  # shown as 待办 this many days before it is due
+
+    def __post_init__(self) -> None:
+        fixed = self.month is not None and self.day is not None
+        if fixed == (self.period_months is not None):
+            raise ValueError(f"{self.code}: give either month/day or period_months")
+
+
+# Seed 003, transcribed. The seed gives no due date for the evaluations themselves (“实施期满1年
+# 后”, “实施期满2年后”); three months after the anniversary is this table's choice, a parameter
+# the province may change.
+SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        "liaison_list", "联络员名单（附件3）", Party.COUNTY, Party.PROVINCE, "五（一）", 4, 18
+    ),
+    DeadlineRule("service_plan", "园区服务计划", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
+    DeadlineRule("fund_use_plan", "资金使用方案", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
+    DeadlineRule("payment_plan", "资金拨付方案", Party.COUNTY, Party.PROVINCE, "四（一）", 4, 30),
+    DeadlineRule(
+        "quarterly_report",
+        "绩效目标完成情况表（季报）",
+        Party.PARK,
+        Party.COUNTY,
+        "三（五）",
+        period_months=3,
+    ),
+    DeadlineRule(
+        "half_year_summary",
+        "试点工作总结材料",
+        Party.COUNTY,
+        Party.PROVINCE,
+        "五（四）",
+        period_months=6,
+        due_months_after=1,
+        remind_days=31,
+    ),
+    DeadlineRule(
+        "mid_term_evaluation",
+        "中期绩效评价（附件2）",
+        Party.COUNTY,
+        Party.PROVINCE,
+        "五（三）",
+        period_months=12,
+        due_months_after=3,
+        once=True,
+        per_park=True,
+        remind_days=92,
+    ),
+    DeadlineRule(
+        "final_evaluation",
+        "终期绩效评价",
+        Party.PROVINCE,
+        Party.PROVINCE,
+        "五（三）",
+        period_months=24,
+        due_months_after=3,
+        once=True,
+        per_park=True,
+        remind_days=92,
+    ),
+)
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the month's end (01-31 + 1 → 02-28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def periods(programme: Programme, months: int) -> tuple[tuple[date, date], ...]:
+    """Consecutive periods of ``months`` from the start that end inside the programme."""
+    result: list[tuple[date, date]] = []
+    start = programme.start
+    while True:
+        end = add_months(programme.start, months * (len(result) + 1)) - timedelta(days=1)
+        if end > programme.end:
+            break
+        result.append((start, end))
+        start = end + timedelta(days=1)
+    return tuple(result)
+
+
+def period_label(start: date, end: date) -> str:
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if start.day == 1 and end == month_end(end.year, end.month):
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}年第{start.month // 3 + 1}季度"
+        if months == 6 and start.month in (1, 7):
+            return f"{start.year}年上半年" if start.month == 1 else f"{start.year}年度"
+        if months == 12 and start.month == 1:
+            return f"{start.year}年度"
+    return f"{start.isoformat()}至{end.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    key: str  # unique in a programme: rule, party, subject and period
+    rule: DeadlineRule
+    party: str  # who owes it: a park, a county, or the province
+    county: str  # the county it belongs to ("" for the province's own)
+    due: date
+    subject: str = ""  # the park a county's or province's evaluation is about
+    period: tuple[date, date] | None = None
+
+    @property
+    def title(self) -> str:
+        parts = [self.rule.title]
+        if self.period is not None and not self.rule.once:
+            parts.append(f"（{period_label(*self.period)}）")
+        if self.subject:
+            parts.append(f"：{self.subject}")
+        return "".join(parts)
+
+
+def _dates(rule: DeadlineRule, programme: Programme) -> list[tuple[date, tuple[date, date] | None]]:
+    if rule.month is not None and rule.day is not None:
+        return [(date(programme.start.year, rule.month, rule.day), None)]
+    assert rule.period_months is not None
+    found = periods(programme, rule.period_months)
+    chosen = found[:1] if rule.once else found
+    result: list[tuple[date, tuple[date, date] | None]] = []
+    for start, end in chosen:
+        due_month = add_months(date(end.year, end.month, 1), rule.due_months_after)
+        result.append((month_end(due_month.year, due_month.month), (start, end)))
+    return result
+
+
+def _owners(rule: DeadlineRule, programme: Programme) -> list[tuple[str, str, str]]:
+    """(party, county, subject) for each occurrence of ``rule``."""
+    province = programme.province or Party.PROVINCE.label
+    if rule.per_park:
+        return [
+            (park.county if rule.submitter is Party.COUNTY else province, park.county, park.name)
+            for park in programme.parks
+        ]
+    if rule.submitter is Party.PARK:
+        return [(park.name, park.county, "") for park in programme.parks]
+    if rule.submitter is Party.COUNTY:
+        return [(county.name, county.name, "") for county in programme.counties]
+    return [(province, "", "")]
+
+
+def deadlines(
+    programme: Programme, schedule: Iterable[DeadlineRule] = SEED_003_SCHEDULE
+) -> tuple[Deadline, ...]:
+    """Every deadline of the programme, by due date."""
+    result = []
+    for rule in schedule:
+        for due, period in _dates(rule, programme):
+            for party, county, subject in _owners(rule, programme):
+                stamp = period[1].isoformat() if period else due.isoformat()
+                key = f"{rule.code}/{party}/{subject}/{stamp}"
+                result.append(Deadline(key, rule, party, county, due, subject, period))
+    return tuple(sorted(result, key=lambda d: (d.due, d.key)))
+
+
+class Status(StrEnum):
+    UPCOMING = "upcoming"
+    DUE = "due"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"upcoming": "未到期", "due": "待办", "overdue": "已逾期", "done": "已完成"}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineStatus:
+    deadline: Deadline
+    status: Status
+    submitted_on: date | None = None
+    days_overdue: int = 0
+    flagged_to: Party | None = None  # the level told, when overdue
+    flagged_to_name: str = ""
+
+    @property
+    def late(self) -> bool:
+        return self.submitted_on is not None and self.submitted_on > self.deadline.due
+
+
+def status_of(
+    deadline: Deadline, today: date, submitted: Mapping[str, date], programme: Programme
+) -> DeadlineStatus:
+    """``submitted`` maps deadline keys to the day each was handed in."""
+    on = submitted.get(deadline.key)
+    if on is not None and on <= today:
+        return DeadlineStatus(deadline, Status.DONE, on)
+    if today > deadline.due:
+        above = deadline.rule.submitter.above
+        name = ""
+        if above is Party.COUNTY:
+            name = deadline.county
+        elif above is Party.PROVINCE:
+            name = programme.province or Party.PROVINCE.label
+        days = (today - deadline.due).days
+        return DeadlineStatus(deadline, Status.OVERDUE, None, days, above, name)
+    if today >= deadline.due - timedelta(days=deadline.rule.remind_days):
+        return DeadlineStatus(deadline, Status.DUE)
+    return DeadlineStatus(deadline, Status.UPCOMING)
+
+
+def agenda(
+    programme: Programme,
+    today: date,
+    submitted: Mapping[str, date],
+    schedule: Iterable[DeadlineRule] = SEED_003_SCHEDULE,
+) -> tuple[DeadlineStatus, ...]:
+    return tuple(status_of(d, today, submitted, programme) for d in deadlines(programme, schedule))
+
+
+def home_page(items: Iterable[DeadlineStatus], party: str) -> tuple[DeadlineStatus, ...]:
+    """What ``party`` sees: its own due and overdue items, and the overdue items flagged to it."""
+    items = tuple(items)
+    own = [
+        i for i in items if i.deadline.party == party and i.status in (Status.DUE, Status.OVERDUE)
+    ]
+    flagged = [i for i in items if i.flagged_to_name == party and i.deadline.party != party]
+    return (*own, *flagged)

@@ -1,0 +1,40 @@
+"""Money-flow records of the pilot: tranche payments to a park and recoveries from it.
+
+A small value object the money-flows records can store as they are; amounts in 万元, exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from jixiao.core.money import ZERO
+from jixiao.core.pilots.errors import PilotError
+
+
+class FlowKind(StrEnum):
+    TRANCHE = "tranche"  # 拨付: county → park
+    RECOVERY = "recovery"  # 收回: park → the provincial money
+
+    @property
+    def label(self) -> str:
+        return "拨付" if self is FlowKind.TRANCHE else "收回"
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyFlow:
+    kind: FlowKind
+    payer: str
+    payee: str
+    amount: Decimal
+    on: date
+    reason: str
+    reference: str = ""  # what it settles: "first", "final_evaluation", …
+
+    def __post_init__(self) -> None:
+        if self.amount <= ZERO:
+            raise PilotError("bad_amount", f"{self.kind.label}金额须大于0")
+        if not self.reason.strip():
+            raise PilotError("no_reason", f"{self.kind.label}须记录依据")
