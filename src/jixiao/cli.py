@@ -382,3 +382,39 @@ def report_command(
     except OSError as error:
         _cannot_report(f"无法写出 {target}（{error.strerror}）")
     out.print(f"已生成 {escape(str(target))}")
+
+
+def _cannot_allocate(message: str) -> NoReturn:
+    err.print(f"[bold red]无法分配[/bold red] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(EXIT_UNREADABLE)
+
+
+@app.command("allocate")
+def allocate_command(
+    file: Annotated[
+        Path, typer.Argument(help="分配文件（.yaml/.yml/.json，见 docs/allocation.md）")
+    ],
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="另写出分配表（Excel .xlsx）")] = None,
+    docx: Annotated[Path | None, typer.Option("--docx", help="另写出分配表（Word .docx）")] = None,
+) -> None:
+    """因素法分配：按条件筛选、按因素和权重分配、封顶再分配、舍入到 0.01 万元，打印分配表。
+
+    退出码：0 已分配（并已写出）；2 文件无法读取、数据有误或无法写出。
+    """
+    from jixiao.io.allocation_export import docx_bytes, xlsx_bytes
+    from jixiao.io.allocation_file import AllocationFileError, load_and_compute
+    from jixiao.io.allocation_print import print_allocation
+
+    try:
+        document, result = load_and_compute(file)
+    except AllocationFileError as error:
+        _cannot_allocate(str(error))
+    print_allocation(out, document, result)
+    for target, render in ((xlsx, xlsx_bytes), (docx, docx_bytes)):
+        if target is None:
+            continue
+        try:
+            target.write_bytes(render(document, result))
+        except OSError as error:
+            _cannot_allocate(f"无法写出 {target}（{error.strerror}）")
+        out.print(f"已导出 {escape(str(target))}")
