@@ -368,6 +368,44 @@ def test_workbook_without_any_self_evaluation_names_the_sheets(tmp_path: Path) -
     assert "工作表「汇总」" in message
 
 
+def _rewrite_sheet(path: Path, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of the workbook at ``path`` with its first sheet's XML changed."""
+    out = path.with_name(f"changed-{path.name}")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info, data)
+    return out
+
+
+def test_damaged_sheet_xml_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "004.xlsx", zhuzhou())
+    damaged = _rewrite_sheet(path, lambda xml: xml[: len(xml) // 2])  # the cells are cut off
+    assert "无法打开" in str(refused(damaged))
+
+
+def test_a_merge_shows_only_its_top_left_value(tmp_path: Path) -> None:
+    """Excel shows a merged range's top-left value only, whatever the covered cells hold."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"], sheet["B1"], sheet["C1"] = "左上", "被覆盖", "旁边"
+    sheet["B3"] = "独立"
+    sheet.merge_cells("E5:F5")  # a placeholder, moved over A1:B1 below (openpyxl would clear B1)
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    moved = _rewrite_sheet(path, lambda xml: xml.replace(b'ref="E5:F5"', b'ref="A1:B2"'))
+    grid = read_grids(moved)[0]
+    assert [c.text for c in grid.rows[0].cells] == ["左上", "左上", "旁边"]
+    assert [c.text for c in grid.rows[1].cells] == ["左上", "左上", ""]
+    assert {c.origin for row in grid.rows[:2] for c in row.cells[:2]} == {(0, 0)}
+    assert [c.text for c in grid.rows[2].cells] == ["", "独立", ""]
+
+
 def test_empty_workbook(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
@@ -545,6 +583,13 @@ def test_load_any_reads_office_files_and_case_files(tmp_path: Path) -> None:
     assert case.file == str(path)
     assert case.published.total == Decimal("95.99")
     assert isinstance(load_any(ZHUZHOU_SEED), Case)
+
+
+def test_the_import_builds_the_case_once_and_load_any_returns_it(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "004.xlsx", zhuzhou())
+    imported = import_file(path)
+    assert imported.case == from_document(imported.document, str(path))
+    assert load_any(path) == imported.case
 
 
 def test_discover_finds_office_files_but_not_lock_files(tmp_path: Path) -> None:

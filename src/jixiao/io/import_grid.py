@@ -130,39 +130,97 @@ def _check_package(path: Path) -> None:
 
 
 def _excel_grids(path: Path) -> list[Grid]:
+    # Read-only mode, then each sheet's XML parsed once here. A normal load would build a cell
+    # object for every cell and, for every merged range, a styled MergedCell per covered
+    # position (re-deriving the borders): most of its time for a 自评表, all of it unused here.
     from openpyxl import load_workbook
 
     try:
         with warnings.catch_warnings():  # "Data Validation extension is not supported" & co.
             warnings.simplefilter("ignore")
-            workbook = load_workbook(path, data_only=True)
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            try:
+                return [_sheet_grid(workbook, sheet) for sheet in workbook.worksheets]
+            finally:
+                workbook.close()
     except Exception:  # openpyxl raises many types for a damaged package
         raise CaseError(
             str(path), "无法打开：文件已损坏或不是 Excel 文件；旧版 .xls 请先另存为 .xlsx"
         ) from None
-    try:
-        return [_sheet_grid(sheet) for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
 
 
-def _sheet_grid(sheet: Any) -> Grid:
-    # The sheet's own cell map holds only cells that exist: walking it, instead of every
-    # position up to max_row (formatting alone can push that to 1048576), creates no cells.
+def _sheet_grid(workbook: Any, sheet: Any) -> Grid:
+    """One read-only sheet as a grid: the same texts and merges a normal load would give."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    formats = _NumberFormats(workbook)
     values: dict[tuple[int, int], str] = {}
-    for (row, column), cell in sheet._cells.items():
-        if row <= MAX_ROWS and column <= MAX_COLUMNS:
-            text = excel_text(cell.value, cell.number_format)
-            if text:
-                values[(row - 1, column - 1)] = text
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        # Rows past the limits are still parsed: the merged ranges come after the cells.
+        for _, cells in parser.parse():
+            for cell in cells:
+                row, column, value = cell["row"], cell["column"], cell["value"]
+                if value is None or row > MAX_ROWS or column > MAX_COLUMNS:
+                    continue
+                if isinstance(value, float):
+                    text = _float_text(value, formats.of(cell["style_id"]))
+                else:
+                    text = excel_text(value)
+                if text:
+                    values[(row - 1, column - 1)] = text
+        merged = parser.merged_cells.mergeCell if parser.merged_cells else ()
+    ranges = [
+        (r.min_row - 1, r.min_col - 1, min(r.max_row, MAX_ROWS), min(r.max_col, MAX_COLUMNS))
+        for r in merged
+    ]
+    # As in a normal load: a merge keeps only its top-left cell's value.
+    for top, left, bottom, right in ranges:
+        for r in range(top, bottom):
+            for c in range(left, right):
+                if r != top or c != left:
+                    values.pop((r, c), None)
     anchors: dict[tuple[int, int], tuple[int, int]] = {}
-    for merged in sheet.merged_cells.ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
+    for top, left, bottom, right in ranges:
         if (top, left) not in values:
             continue
-        for r in range(top, min(merged.max_row, MAX_ROWS)):
-            for c in range(left, min(merged.max_col, MAX_COLUMNS)):
+        for r in range(top, bottom):
+            for c in range(left, right):
                 anchors[(r, c)] = (top, left)
+    return Grid(f"工作表「{sheet.title}」", _rows(values, anchors))
+
+
+class _NumberFormats:
+    """A workbook's number format by cell style id (as ``Cell.number_format`` looks it up)."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.known: dict[int, str] = {}
+
+    def of(self, style_id: int) -> str:
+        found = self.known.get(style_id)
+        if found is None:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+            number_id = self.workbook._cell_styles[style_id].numFmtId
+            if number_id < BUILTIN_FORMATS_MAX_SIZE:
+                found = BUILTIN_FORMATS.get(number_id, "General")
+            else:
+                found = self.workbook._number_formats[number_id - BUILTIN_FORMATS_MAX_SIZE]
+            self.known[style_id] = found
+        return found
+
+
+def _rows(
+    values: dict[tuple[int, int], str], anchors: dict[tuple[int, int], tuple[int, int]]
+) -> tuple[Row, ...]:
     filled = list(values) + list(anchors)
     rows_count = max((r for r, _ in filled), default=-1) + 1
     columns_count = max((c for _, c in filled), default=-1) + 1
@@ -173,7 +231,7 @@ def _sheet_grid(sheet: Any) -> Grid:
             origin = anchors.get((r, c), (r, c))
             cells.append(Cell(values.get(origin, ""), origin))
         rows.append(Row(r + 1, tuple(cells)))
-    return Grid(f"工作表「{sheet.title}」", tuple(rows))
+    return tuple(rows)
 
 
 _DECIMALS = re.compile(r"\.([0#?]+)")

@@ -297,6 +297,8 @@ class Imported:
     tables: int  # how many 自评表 the file holds
     index: int  # which one this is (1-based)
     leaves: int  # how many scored indicators (三级 rows and 执行率)
+    # The document built (and so validated) once here, for callers that want the case too.
+    case: Case | DepartmentSummary | None = field(default=None, compare=False, repr=False)
 
 
 def import_file(path: Path | str, table: int | None = None) -> Imported:
@@ -327,8 +329,8 @@ def import_grids(grids: list[Grid], path: Path, table: int | None = None) -> Imp
     chosen = tables[index - 1]
     reader = _Reader(name, chosen, path.name)
     document = reader.document()
-    cases.from_document(document, name)  # the document must build, or nothing is returned
-    return Imported(document, chosen.grid.label, len(tables), index, reader.leaves)
+    built = cases.from_document(document, name)  # it must build, or nothing is returned
+    return Imported(document, chosen.grid.label, len(tables), index, reader.leaves, built)
 
 
 @dataclass
@@ -875,7 +877,10 @@ def load_any(path: Path | str) -> Case | DepartmentSummary:
     """A case from a case file (.yaml/.yml/.json) or a 自评表 (.xlsx/.docx)."""
     path = Path(path)
     if is_office(path):
-        return cases.from_document(import_file(path).document, str(path))
+        imported = import_file(path)
+        if imported.case is not None:  # built by the importer: not validated a second time
+            return imported.case
+        return cases.from_document(imported.document, str(path))
     return cases.load(path)
 
 
