@@ -134,5 +134,5 @@ def briefing(ref: str = "P1", on: date = date(2023, 3, 15), visits: int = 40) ->
     )
 
 
-# 万元 amounts exact to the 分 (0.000001 万元), up to 10 亿元.
-money = st.integers(min_value=1, max_value=100_000 * 10**6).map(lambda n: Decimal(n).scaleb(-6))
+# 万元 amounts exact to the 分 (0.000001 万元), from 1 元 to 10 亿元.
+money = st.integers(min_value=100, max_value=100_000 * 10**6).map(lambda n: Decimal(n).scaleb(-6))
