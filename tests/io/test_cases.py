@@ -439,3 +439,80 @@ def test_discover_keeps_files_as_given(tmp_path: Path) -> None:
 
 def test_discover_on_seeds() -> None:
     assert list(discover([SEEDS])) == SEED_FILES
+
+
+# The report narrative ---------------------------------------------------------------------------
+
+NARRATIVE = """\
+narrative:
+  goals: 建立服务企业的长效机制。
+  problems: |
+    培训合格率未达到年度目标。
+
+    部分课程安排过于集中。
+  other:
+"""
+
+
+def test_the_narrative_is_read_in_report_order(tmp_path: Path) -> None:
+    from jixiao.core.case import NarrativeKey
+
+    case = load(write(tmp_path, BASE + NARRATIVE))
+    assert isinstance(case, Case)
+    assert list(case.narrative) == [NarrativeKey.GOALS, NarrativeKey.PROBLEMS]  # other: empty
+    assert (
+        case.narrative[NarrativeKey.PROBLEMS]
+        == "培训合格率未达到年度目标。\n\n部分课程安排过于集中。"
+    )
+
+
+def test_a_case_without_narrative_has_none(tmp_path: Path) -> None:
+    case = load(write(tmp_path, BASE))
+    assert isinstance(case, Case) and dict(case.narrative) == {}
+
+
+def test_an_unknown_chapter_is_refused_naming_the_field_and_the_known_ones(tmp_path: Path) -> None:
+    text = BASE + "narrative:\n  goals: 目标\n  conclusion: 结论\n"
+    path = write(tmp_path, text)
+    error = refused(path)
+    assert_names(error, path, line_of(text, "conclusion:"), "narrative.conclusion")
+    assert "有未知字段 conclusion" in error.message
+    assert "problems（存在的问题及原因分析）" in error.message
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ("narrative:\n  problems: [甲, 乙]\n", "narrative.problems", "类型不对"),
+        ("narrative: 全部文字\n", "narrative", "类型不对"),
+        ("narrative:\n  problems: " + "长" * 20001 + "\n", "narrative.problems", "20001 字"),
+    ],
+)
+def test_bad_narratives_are_refused(tmp_path: Path, body: str, field: str, words: str) -> None:
+    path = write(tmp_path, BASE + body)
+    error = refused(path)
+    assert_names(error, path, None, field)
+    assert words in error.message
+
+
+def test_the_schema_knows_exactly_the_report_chapters() -> None:
+    from jixiao.core.case import MAX_NARRATIVE, NarrativeKey
+    from jixiao.io.cases import schema
+
+    definition = schema()["$defs"]["narrative"]["properties"]
+    assert {key: value["title"] for key, value in definition.items()} == {
+        key.value: key.label for key in NarrativeKey
+    }
+    assert schema()["$defs"]["chapter"]["maxLength"] == MAX_NARRATIVE
+
+
+def test_a_department_summary_has_no_narrative(tmp_path: Path) -> None:
+    text = (
+        "format: jixiao-case/1\ntype: department_summary\nmeta: {title: 汇总}\n"
+        "rows:\n  - {no: 1, project: 甲, full_year_budget: 1, executed: 1, conclusion: 优}\n"
+        "narrative:\n  problems: 无\n"
+    )
+    path = write(tmp_path, text)
+    error = refused(path)
+    assert_names(error, path, line_of(text, "narrative:"), "narrative")
+    assert "部门汇总表没有评价报告" in error.message

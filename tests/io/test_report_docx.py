@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 
 from jixiao.core.case import Case
@@ -137,3 +138,53 @@ def test_the_pdf_has_the_chapters_the_numbers_and_embedded_cjk_fonts(
     run("pdftoppm", "-r", "40", "-png", "-f", "2", "-l", "2", str(pdf), str(tmp_path / "page"))
     page = next(tmp_path.glob("page*.png"))
     assert page.stat().st_size > 10_000  # the page with the charts carries ink
+
+
+def chapter_paragraphs(document: DocxDocument, heading: str) -> list[tuple[str, str]]:
+    """(style, text) of the non-empty paragraphs from ``heading`` to the next chapter."""
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == heading)
+    found = []
+    for paragraph in paragraphs[start + 1 :]:
+        style = paragraph.style.name if paragraph.style is not None else ""
+        if style == "Heading 1":
+            break
+        if paragraph.text:
+            found.append((style, paragraph.text))
+    return found
+
+
+def test_the_case_narrative_comes_after_the_generated_text_of_its_chapter() -> None:
+    report = report_of("002-jiangyou-relief-fund.yaml")
+    document = Document(BytesIO(report_docx(report, images={})))
+    basic = chapter_paragraphs(document, "一、基本情况")
+    assert basic[-2:] == [
+        ("Heading 2", "（二）绩效目标"),
+        ("Normal", basic[-1][1]),
+    ]
+    assert basic[-1][1].startswith("通过省、市、县三级分担补贴的方式")
+    process = [text for _, text in chapter_paragraphs(document, "二、绩效评价工作开展情况")]
+    assert process[0] == "（一）评价指标体系与评分方法"
+    assert process.index("（二）评价工作过程") == len(process) - 3  # two paragraphs typed
+    assert process[-2].startswith("评价组会同江油市财政局")
+    assert process[-1].startswith("评价组查阅了政策文件")
+    problems = [text for _, text in chapter_paragraphs(document, "四、存在的问题及原因分析")]
+    assert problems[0].startswith("经复核计算")
+    assert problems[-2].startswith("省级和市级补助到账偏晚")
+    assert problems[-1].startswith("省级资金未按3:3:4的分担比例足额下达")
+    suggestions = [text for _, text in chapter_paragraphs(document, "五、有关建议")]
+    assert suggestions == [
+        "各级财政按政策规定的时限拨付补助资金，避免跨年拨付。",
+        "省级资金按约定比例足额下达；确有调整的，应及时告知市县并说明原因。",
+    ]
+    assert chapter_paragraphs(document, "六、其他需要说明的问题") == [("Normal", "无。")]
+    body = next(p for p in document.paragraphs if p.text.startswith("各级财政按政策"))
+    assert body.paragraph_format.first_line_indent is not None  # an indented body paragraph
+
+
+def test_a_narrative_given_for_one_run_replaces_the_case_chapter() -> None:
+    report = report_of("002-jiangyou-relief-fund.yaml", {"有关建议": "按时足额拨付。"})
+    suggestions = next(c for c in report.chapters if c.key == "suggestions")
+    assert suggestions.sections[0].paragraphs == ("按时足额拨付。",)
+    problems = next(c for c in report.chapters if c.key == "problems")
+    assert problems.sections[-1].paragraphs[0].startswith("省级和市级补助到账偏晚")

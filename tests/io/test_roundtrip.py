@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jixiao.core.case import Case
+from jixiao.core.case import Case, NarrativeKey
 from jixiao.core.indicators import Indicator
 from jixiao.core.review import TableReport, review
 from jixiao.io import rulesets
-from jixiao.io.cases import from_document, load
+from jixiao.io.cases import dump_yaml, from_document, load, plain, read_document
 from jixiao.io.exporters import get
 from jixiao.io.import_selfeval import import_file
 
@@ -125,3 +126,83 @@ def test_any_standard_table_survives_export_and_import(
     case = from_document(document, "generated")
     assert isinstance(case, Case)
     same_evaluation(case, round_trip(case, fmt, tmp_path))
+
+
+# Case files: read, written back (plain data, then YAML), read again -------------------------
+
+
+def without_lines(case: Case) -> Case:
+    """The case with the reading-position details (file, line numbers) removed."""
+
+    def strip(indicator: Indicator) -> Indicator:
+        return replace(indicator, line=None, children=tuple(strip(c) for c in indicator.children))
+
+    tree = replace(case.tree, roots=tuple(strip(root) for root in case.tree.roots))
+    budget = None if case.budget is None else replace(case.budget, line=None)
+    return replace(case, tree=tree, budget=budget, file="")
+
+
+def written_back(document: Any, folder: Path) -> Case:
+    path = folder / "back.yaml"
+    path.write_text(dump_yaml(plain(document)), encoding="utf-8")
+    again = load(path)
+    assert isinstance(again, Case)
+    return again
+
+
+EVALUATION_SEEDS = sorted(
+    p.name for p in SEEDS.glob("*.yaml") if "\ntype: evaluation\n" in p.read_text(encoding="utf-8")
+)
+
+
+def test_most_seeds_are_evaluations() -> None:
+    assert len(EVALUATION_SEEDS) >= 5
+
+
+@pytest.mark.parametrize("seed", EVALUATION_SEEDS)
+def test_every_seed_case_file_survives_writing_back(seed: str, tmp_path: Path) -> None:
+    document = read_document(SEEDS / seed)
+    original = from_document(document, seed)
+    # plain data holds exact numbers as decimal strings (also inside params and facts)
+    before = from_document(plain(document), seed)
+    after = written_back(document, tmp_path)
+    assert isinstance(original, Case) and isinstance(before, Case)
+    assert without_lines(after) == without_lines(before)
+    assert after.narrative == original.narrative
+    first, second = scored(original), scored(after)
+    assert (second.computed_total, second.computed_grade) == (
+        first.computed_total,
+        first.computed_grade,
+    )
+
+
+def test_the_002_narrative_survives_writing_back(tmp_path: Path) -> None:
+    document = read_document(SEEDS / "002-jiangyou-relief-fund.yaml")
+    before = from_document(document, "002")
+    after = written_back(document, tmp_path)
+    assert isinstance(before, Case)
+    assert len(before.narrative) == 4
+    assert after.narrative == before.narrative
+
+
+chapter_texts = st.text(
+    alphabet=st.sampled_from(list("绩效评价资金到位率。，；：%0123456789 abc\n")), max_size=60
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.dictionaries(st.sampled_from([k.value for k in NarrativeKey]), chapter_texts),
+    data=st.data(),
+)
+def test_any_narrative_survives_writing_back(
+    texts: dict[str, str], data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    document = data.draw(self_evaluations())
+    document["narrative"] = texts
+    before = from_document(document, "generated")
+    assert isinstance(before, Case)
+    assert {k.value: v for k, v in before.narrative.items()} == {
+        k: v.strip() for k, v in texts.items() if v.strip()
+    }
+    assert written_back(document, tmp_path_factory.mktemp("n")).narrative == before.narrative

@@ -208,6 +208,36 @@ def plain(document: Any) -> Any:
     return document
 
 
+class _Dumper(yaml.SafeDumper):
+    """Indents lists under their key as the hand-written case files do."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    """Text over several lines (a narrative) as a ``|`` block, the way a person writes it."""
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(str, _represent_text)
+_Dumper.add_representer(Decimal, _represent_decimal)
+
+
+def dump_yaml(document: Any, comment: str = "") -> str:
+    """A case document as a YAML case file: Chinese unescaped, keys in their order, exact numbers
+    (bare or quoted as held), narrative chapters as ``|`` blocks. ``load`` reads it back."""
+    text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return "".join(f"# {line}\n" for line in comment.splitlines()) + text
+
+
 def discover(paths: list[Path]) -> Iterator[Path]:
     """Case files among ``paths``: files as given, folders searched recursively, sorted."""
     for path in paths:

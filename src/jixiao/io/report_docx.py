@@ -26,7 +26,8 @@ from docx.section import Section as DocxSection
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from jixiao.core.report import NarrativeKey, Report, ReportError, Section, narrative_texts
+from jixiao.core.case import NarrativeKey
+from jixiao.core.report import Report, ReportError, Section, narrative_texts
 from jixiao.io import charts
 from jixiao.io.docx_export import A4, BODY_FONT, MARGIN, TITLE_FONT, paint_table, set_font
 from jixiao.io.pdf_export import docx_to_pdf
@@ -45,9 +46,13 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 _THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
+def filename_stem(title: str, default: str) -> str:
+    """``title`` made safe as a file name (no path or reserved characters); ``default`` if empty."""
+    return _UNSAFE.sub("_", title).strip(" .") or default
+
+
 def report_filename(report: Report, extension: str) -> str:
-    stem = _UNSAFE.sub("_", report.title).strip(" .") or "绩效评价报告"
-    return f"{stem}{extension}"
+    return f"{filename_stem(report.title, '绩效评价报告')}{extension}"
 
 
 def report_docx(report: Report, images: Mapping[int, bytes] | None = None) -> bytes:

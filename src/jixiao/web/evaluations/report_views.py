@@ -1,8 +1,8 @@
 """The evaluation report (绩效评价报告) of one evaluation, as Word or PDF.
 
 Permission-checked like the table exports (``Flag.EXPORT_EVALUATION``), scored as the page shows
-it. The narrative chapters are empty for now ("无。"): the case document has no place for them
-yet (its schema forbids unknown top-level keys).
+it. The chapters' text is the case document's ``narrative``, written on the 评价报告 page
+(:mod:`jixiao.web.evaluations.narrative_views`); chapters left empty read "无。".
 """
 
 from __future__ import annotations

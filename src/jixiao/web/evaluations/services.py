@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from jixiao.core.audit import Severity
-from jixiao.core.case import Case
+from jixiao.core.case import MAX_NARRATIVE, Case, NarrativeKey
 from jixiao.core.money import ZERO, to_decimal
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
@@ -537,3 +537,143 @@ def rename_indicator(
         }
 
     return _change_tree(evaluation_id, version, user, "renamed", change)
+
+
+# The report narrative -------------------------------------------------------------------------
+# Kept in the case document itself (``document["narrative"]``, docs/case-format.md), so it is
+# imported, exported and validated with the case, and every report built from the evaluation
+# carries it. It does not change any score, so saving it does not rescore.
+
+
+def narrative_of(evaluation: Evaluation) -> dict[str, str]:
+    """The chapters written so far, by chapter key (``NarrativeKey`` values), in report order."""
+    stored = evaluation.document.get("narrative") or {}
+    return {key.value: stored[key.value] for key in NarrativeKey if stored.get(key.value)}
+
+
+def clean_text(text: str) -> str:
+    """As typed in a textarea: Windows line ends and blank space around the text dropped."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+@transaction.atomic
+def save_narrative(
+    evaluation_id: int, texts: dict[str, str], version: int, user: Any
+) -> Evaluation:
+    """Replace the chapters given in ``texts`` (blank: not written); the others stay.
+
+    Same rules as the grid: the version must be current and the evaluation editable, or
+    nothing changes. Only a real change bumps the version and is recorded.
+    """
+    from jixiao.web.evaluations.workflow import EDITABLE
+    from jixiao.web.history.services import log_action
+
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    _check_version(evaluation, version)
+    if evaluation.status not in EDITABLE:
+        raise EditError(f"评价{evaluation.get_status_display()}，不能修改报告文字")
+    known = {key.value: key for key in NarrativeKey}
+    for name, text in texts.items():
+        key = known.get(name)
+        if key is None:
+            raise EditError(f"报告没有“{name}”这一章节")
+        if len(clean_text(text)) > MAX_NARRATIVE:
+            raise EditError(
+                f"“{key.label}”内容过长（{len(clean_text(text))} 字，上限 {MAX_NARRATIVE} 字）"
+            )
+    current = narrative_of(evaluation)
+    wanted = {**current, **{name: clean_text(text) for name, text in texts.items()}}
+    wanted = {key.value: wanted[key.value] for key in NarrativeKey if wanted.get(key.value)}
+    changed = [key for key in NarrativeKey if current.get(key.value) != wanted.get(key.value)]
+    if not changed:
+        return evaluation
+    document = copy.deepcopy(evaluation.document)
+    if wanted:
+        document["narrative"] = wanted
+    else:
+        document.pop("narrative", None)
+    try:
+        from_document(document, evaluation.title)
+    except CaseError as error:
+        raise EditError(
+            error.message + (f"（字段 {error.field}）" if error.field else "")
+        ) from None
+    evaluation.document = document
+    evaluation.version += 1
+    evaluation.save(update_fields=["document", "version", "updated_at"])
+    log_action(
+        "jixiao.evaluation.narrative.changed",
+        user=user,
+        evaluation=evaluation,
+        chapters=[key.label for key in changed],
+        before={key.value: current.get(key.value) for key in changed},
+        after={key.value: wanted.get(key.value) for key in changed},
+    )
+    return evaluation
+
+
+def case_document(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as a case file's content (narrative included): what import reads back."""
+    document: dict[str, Any] = plain(evaluation.document)
+    return document
+
+
+# Facts from records ------------------------------------------------------------------------------
+# Some methods read 评分事实 (facts: plan_time/actual_time, findings…) rather than a typed actual.
+# They are not typed in the grid; records such as co-funding payments supply them, through this
+# verb, with the same version check, rescoring and log entry as a typed value (update_row).
+
+
+@transaction.atomic
+def update_row_facts(
+    evaluation_id: int,
+    key: str,
+    facts: dict[str, Any],
+    version: int,
+    user: Any,
+    *,
+    source: str = "",
+) -> Evaluation:
+    """Set some facts of one leaf (others stay) and rescore; ``source`` names the record."""
+    from jixiao.web.evaluations.workflow import EDITABLE
+    from jixiao.web.history.services import log_action
+
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
+    _check_version(evaluation, version)
+    if evaluation.status not in EDITABLE:
+        raise EditError(f"评价{evaluation.get_status_display()}，不能修改")
+    document = copy.deepcopy(evaluation.document)
+    row = document_rows(document).get(key)
+    if row is None or row.get("children"):
+        raise EditError(f"指标 {key} 不存在或不是末级指标")
+    before = dict(row.get("facts") or {})
+    after = {**before, **plain(facts)}
+    if after == before:
+        return evaluation
+    row["facts"] = after
+    try:
+        case = from_document(document, evaluation.title)
+        if not isinstance(case, Case):
+            raise EditError("不是评价表")
+        report = review(case, rules_for(case))
+    except CaseError as error:
+        raise EditError(
+            error.message + (f"（字段 {error.field}）" if error.field else "")
+        ) from None
+    except (RuleSetError, MethodInputError) as error:
+        raise EditError(str(error)) from None
+    _store_figures(evaluation, report)
+    evaluation.document = document
+    evaluation.version += 1
+    evaluation.save()
+    log_action(
+        "jixiao.evaluation.row.changed",
+        user=user,
+        evaluation=evaluation,
+        row=key,
+        indicator=row.get("name", ""),
+        before={"facts": before},
+        after={"facts": after},
+        source=source,
+    )
+    return evaluation

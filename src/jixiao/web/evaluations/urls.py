@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.evaluations import import_views, report_views, views
+from jixiao.web.evaluations import import_views, narrative_views, report_views, views
 from jixiao.web.evaluations.exports import evaluation_export
 
 app_name = "evaluations"
@@ -46,6 +46,9 @@ urlpatterns += [
 urlpatterns += [
     path("<int:pk>/report.<str:fmt>", report_views.evaluation_report, name="report"),
     path("<int:pk>/charts/<str:kind>.png", report_views.evaluation_chart, name="chart"),
+    path("<int:pk>/report/", narrative_views.report_page, name="report_page"),
+    path("<int:pk>/report/narrative/", narrative_views.narrative_update, name="narrative"),
+    path("<int:pk>/case.yaml", narrative_views.case_file, name="case_file"),
 ]
 urlpatterns += [
     path("import/", import_views.import_upload, name="import"),
