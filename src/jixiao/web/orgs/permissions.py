@@ -279,3 +279,108 @@ def get_job(user: Any, pk: int) -> Job:
     if job is None:
         raise Http404
     return job
+
+
+# Subsidy applications (subsidies app): policies by owner scope or by the applicant's region ----
+
+
+def applicant_organisations(user: Any) -> QuerySet[Organisation]:
+    """The 企业 ``user`` may apply for: member with a role that may edit (填报人, 管理员)."""
+    return member_organisations(user, Flag.EDIT_EVALUATION).filter(
+        kind=Organisation.Kind.ENTERPRISE
+    )
+
+
+def _enterprise_ids(user: Any) -> list[int]:
+    """Enterprises ``user`` belongs to with a viewing role (their applications are theirs)."""
+    return [
+        m.organisation_id
+        for m in _memberships(user)
+        if m.organisation.kind == Organisation.Kind.ENTERPRISE
+        and m.role != Role.EVALUATOR
+        and Flag.VIEW_EVALUATION in ROLE_FLAGS[m.role]
+    ]
+
+
+def _applicable_scope(user: Any) -> Q | None:
+    """Policies open to the user's enterprises: owned in the enterprise's region or above it."""
+    enterprises = set(_enterprise_ids(user))
+    paths: set[str] = set()
+    for membership in _memberships(user):
+        if membership.organisation_id in enterprises:
+            parts = membership.organisation.region.path.strip("/").split("/")
+            paths |= {"/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)}
+    return Q(owner__region__path__in=sorted(paths)) if paths else None
+
+
+def visible_subsidy_policies(user: Any) -> QuerySet[Any]:
+    """Policies ``user`` may see: as the owner (主管部门) or above it (财政局…), or as an
+    enterprise of the owner's region that may apply. Empty for everyone else."""
+    from jixiao.web.subsidies.models import SubsidyPolicy
+
+    scopes = [s for s in (_owner_scopes(user, "owner__"), _applicable_scope(user)) if s]
+    if not scopes:
+        return SubsidyPolicy.objects.none()
+    combined = Q()
+    for scope in scopes:
+        combined |= scope
+    return SubsidyPolicy.objects.filter(combined)
+
+
+def get_subsidy_policy(user: Any, pk: int) -> Any:
+    """The policy, if ``user`` may see it; else 404."""
+    policy = visible_subsidy_policies(user).select_related("owner__region").filter(pk=pk).first()
+    if policy is None:
+        raise Http404
+    return policy
+
+
+def visible_applications(user: Any) -> QuerySet[Any]:
+    """Applications ``user`` may see: all of a policy's for its owner and those above it; an
+    enterprise's own for its members; nothing for anyone else."""
+    from jixiao.web.subsidies.models import Application
+
+    scope = _owner_scopes(user, "policy__owner__")
+    enterprises = _enterprise_ids(user)
+    if enterprises:
+        mine = Q(applicant_id__in=enterprises)
+        scope = mine if scope is None else scope | mine
+    if scope is None:
+        return Application.objects.none()
+    return Application.objects.filter(scope)
+
+
+def get_application(user: Any, pk: int) -> Any:
+    """The application, if ``user`` may see it; else 404."""
+    application = (
+        visible_applications(user)
+        .select_related("policy__owner__region", "category", "applicant")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def may_review_subsidies(user: Any, policy: Any) -> bool:
+    """Decide applications and upload the blacklist: a 审核人/管理员 of the owner or of a
+    supervising 主管部门/财政局."""
+    return Flag.REVIEW_EVALUATION in flags_for_owner(user, policy.owner)
+
+
+def may_see_all_applications(user: Any, policy: Any) -> bool:
+    """The owner's side (owner, supervisors): sees every application, the 公示 list, exports."""
+    return Flag.VIEW_EVALUATION in flags_for_owner(user, policy.owner)
+
+
+def require_subsidy_review(user: Any, policy: Any) -> None:
+    """403 unless ``user`` may decide the policy's applications (call after the 404 check)."""
+    if not may_review_subsidies(user, policy):
+        raise PermissionDenied
+
+
+def require_policy_side(user: Any, policy: Any) -> None:
+    """403 unless ``user`` is on the owner's side of ``policy`` (an applicant is not)."""
+    if not may_see_all_applications(user, policy):
+        raise PermissionDenied

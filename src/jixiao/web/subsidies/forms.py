@@ -1,0 +1,226 @@
+"""Forms of the subsidies app: the application (with checked attachments), a decision, and the
+blacklist upload. Field errors are Chinese (zh-hans), through the catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jixiao.core import credit_code
+from jixiao.core.money import ZERO
+from jixiao.web.indicators.forms import OrganisationChoice
+from jixiao.web.orgs.models import Organisation
+from jixiao.web.subsidies.models import SubsidyCategory
+from jixiao.web.subsidies.reasons import credit_code_message
+
+MB = 1024 * 1024
+MAX_ATTACHMENT_BYTES = 10 * MB
+MAX_ATTACHMENTS = 10
+MAX_BLACKLIST_BYTES = 5 * MB
+MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(MAGIC)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        if isinstance(data, list | tuple):
+            data = None  # nothing chosen: the required check speaks
+        return [single(data, initial)]
+
+
+def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> None:
+    """Refuse a file of another type (by extension and its first bytes) or too large."""
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in MAGIC:
+        raise forms.ValidationError(
+            _("“%(name)s”的类型不支持：只能上传 PDF、JPG、PNG、Excel (.xlsx) 或 Word (.docx) 文件")
+            % {"name": name},
+            code="type",
+        )
+    if (upload.size or 0) > max_bytes:
+        raise forms.ValidationError(
+            _("“%(name)s”过大：每个文件不超过 %(limit)d MB")
+            % {"name": name, "limit": max_bytes // MB},
+            code="size",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in MAGIC[suffix]):
+        raise forms.ValidationError(
+            _("“%(name)s”已损坏或与扩展名不符（只改了扩展名？）") % {"name": name}, code="magic"
+        )
+
+
+class ApplicationForm(forms.Form):
+    applicant = OrganisationChoice(
+        label=gettext_lazy("申报企业"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": gettext_lazy("您不能以该企业名义申报"),
+            "required": gettext_lazy("请选择申报企业"),
+        },
+    )
+    enterprise_name = forms.CharField(
+        label=gettext_lazy("企业名称"),
+        max_length=128,
+        error_messages={"required": gettext_lazy("请填写企业名称")},
+    )
+    credit_code = forms.CharField(
+        label=gettext_lazy("统一社会信用代码"),
+        max_length=40,
+        error_messages={"required": gettext_lazy("请填写统一社会信用代码")},
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("补贴类别"),
+        queryset=SubsidyCategory.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": gettext_lazy("本政策没有该补贴类别"),
+            "required": gettext_lazy("请选择补贴类别"),
+        },
+    )
+    cost = forms.DecimalField(
+        label=gettext_lazy("费用金额（万元）"),
+        max_digits=12,
+        decimal_places=4,
+        error_messages={
+            "required": gettext_lazy("请填写费用金额"),
+            "invalid": gettext_lazy("费用金额须为数字（单位：万元）"),
+            "max_decimal_places": gettext_lazy("费用金额最多精确到元（小数点后 4 位）"),
+        },
+    )
+    period_start = forms.DateField(
+        label=gettext_lazy("费用发生起始日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("请填写费用发生起始日"),
+            "invalid": gettext_lazy("日期格式应为 2022-01-01"),
+        },
+    )
+    period_end = forms.DateField(
+        label=gettext_lazy("费用发生截止日"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("请填写费用发生截止日"),
+            "invalid": gettext_lazy("日期格式应为 2022-06-30"),
+        },
+    )
+    attachments = MultipleFileField(
+        label=gettext_lazy("佐证材料（申请表、声明函、费用发票等）"),
+        error_messages={
+            "required": gettext_lazy("请上传佐证材料（至少一个文件）"),
+            "empty": gettext_lazy("上传的文件是空的（0 字节）"),
+            "invalid": gettext_lazy("没有收到文件，请重新选择"),
+        },
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        applicants: QuerySet[Organisation],
+        categories: QuerySet[SubsidyCategory],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        applicant = self.fields["applicant"]
+        category = self.fields["category"]
+        assert isinstance(applicant, forms.ModelChoiceField)
+        assert isinstance(category, forms.ModelChoiceField)
+        applicant.queryset = applicants
+        category.queryset = categories
+
+    def clean_credit_code(self) -> str:
+        checked = credit_code.check(self.cleaned_data["credit_code"])
+        if not checked.ok:
+            raise forms.ValidationError(credit_code_message(checked), code="credit_code")
+        return checked.code
+
+    def clean_cost(self) -> Any:
+        cost = self.cleaned_data["cost"]
+        if cost < ZERO:
+            raise forms.ValidationError(_("费用金额不能为负数"), code="negative")
+        if cost == ZERO:
+            raise forms.ValidationError(_("费用金额须大于零"), code="zero")
+        return cost
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data["attachments"]
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("最多上传 %(count)d 个文件") % {"count": MAX_ATTACHMENTS}, code="count"
+            )
+        for upload in files:
+            check_upload(upload)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("费用发生截止日不能早于起始日"))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("通过")), ("reject", gettext_lazy("驳回"))],
+        error_messages={"required": gettext_lazy("请选择通过或驳回")},
+    )
+    reason = forms.CharField(label=gettext_lazy("审核意见"), required=False, max_length=1000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("驳回时必须填写理由"))
+        return data
+
+
+class BlacklistForm(forms.Form):
+    upload = forms.FileField(
+        label=gettext_lazy("失信名单文件（.xlsx 或 .csv）"),
+        error_messages={
+            "required": gettext_lazy("请选择名单文件"),
+            "empty": gettext_lazy("上传的文件是空的（0 字节）"),
+            "invalid": gettext_lazy("没有收到文件，请重新选择"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_upload(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["upload"]
+        suffix = Path(upload.name or "").suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise forms.ValidationError(_("只能导入 .xlsx 或 .csv 文件"), code="type")
+        if (upload.size or 0) > MAX_BLACKLIST_BYTES:
+            raise forms.ValidationError(
+                _("文件过大：上限 %(limit)d MB") % {"limit": MAX_BLACKLIST_BYTES // MB}, code="size"
+            )
+        return upload
