@@ -1,0 +1,258 @@
+"""附件2 中期评价表 and 附件3 联络员名单 of seed ``003`` as .xlsx and .docx, in the seed's layout.
+
+Each table is laid out once as a :class:`~jixiao.io.table_grid.Grid` and painted by the house
+renderers (宋体, thin borders, merges; a 黑体 title in Word). Counts are numbers in Excel; a
+精准化个性服务 quantity is a number too, its unit shown by the number format (``0"家"``). Phone
+numbers are text (they keep their leading zeros).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from openpyxl import Workbook
+from openpyxl.styles import Alignment
+
+from jixiao.core.pilots.evaluation import MidTermTable, PreciseRow
+from jixiao.core.pilots.programme import LiaisonList
+from jixiao.io.docx_export import (
+    A4,
+    BODY_FONT,
+    BODY_SIZE,
+    MARGIN,
+    TITLE_FONT,
+    TITLE_SIZE,
+    paint_table,
+    set_font,
+)
+from jixiao.io.table_grid import CellKind, Grid, GridCell, Value
+from jixiao.io.xlsx_export import write_grid
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+MID_TERM_TITLE = "中期评价表"
+PUBLIC_HEADINGS = (
+    "服务项目",
+    "两年内服务场次（次）",
+    "累计完成量化目标数量",
+    "两年内服务企业目标数（家次）",
+    "累计完成量化目标数量",
+    "工作举措",
+    "成效和案例",
+)
+PRECISE_HEADINGS = (
+    "精准服务内容",
+    "两年内实现的量化目标",
+    "累计完成量化目标情况",
+    "工作举措",
+    "成效和案例",
+)
+LIAISON_TITLE = "联络员名单"
+LIAISON_HEADINGS = ("单位", "姓名", "职务", "办公电话", "手机")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A laid-out table, and the cells whose number carries a unit (row, col) → 家/件."""
+
+    grid: Grid
+    annex: str  # 附件2 / 附件3, printed above the title in Word
+    units: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class _Rows:
+    cells: list[GridCell] = field(default_factory=list)
+    row: int = 0
+
+    def line(self, *items: tuple[Value, CellKind, int]) -> None:
+        """One row: (value, kind, colspan) from column 0."""
+        col = 0
+        for value, kind, span in items:
+            self.cells.append(GridCell(self.row, col, value, kind, 1, span))
+            col += span
+        self.row += 1
+
+
+def _count(value: int) -> tuple[Value, CellKind, int]:
+    return Decimal(value), CellKind.WEIGHT, 1
+
+
+def _text(value: str) -> tuple[Value, CellKind, int]:
+    return value, CellKind.TEXT, 1
+
+
+def mid_term_sheet(table: MidTermTable, *, numbers: bool = True) -> Sheet:
+    """附件2. ``numbers``: quantities as numbers with a unit format (Excel) or as text (Word)."""
+    b = _Rows()
+    units: dict[tuple[int, int], str] = {}
+    b.line(("普惠性公共服务", CellKind.HEAD, 7))
+    header_row = b.row
+    b.line(*((h, CellKind.HEAD, 1) for h in PUBLIC_HEADINGS))
+    for public in table.public:
+        b.line(
+            (public.service.label, CellKind.LABEL, 1),
+            _count(public.target_sessions),
+            _count(public.done_sessions),
+            _count(public.target_visits),
+            _count(public.done_visits),
+            _text(public.narrative.measures),
+            _text(public.narrative.results),
+        )
+    if not table.public:
+        b.line(*(_text("") for _ in PUBLIC_HEADINGS))
+    b.line(("精准化个性服务", CellKind.HEAD, 7))
+    b.line(*((h, CellKind.HEAD, 2 if i in (1, 2) else 1) for i, h in enumerate(PRECISE_HEADINGS)))
+    for row in table.precise:
+        target, done = _precise_cells(row, numbers)
+        if numbers and isinstance(target[0], Decimal):
+            units[(b.row, 1)] = row.target.unit
+        if numbers:
+            units[(b.row, 3)] = row.target.unit
+        b.line(
+            (row.service.label, CellKind.LABEL, 1),
+            target,
+            done,
+            _text(row.narrative.measures),
+            _text(row.narrative.results),
+        )
+    if not table.precise:
+        b.line(_text(""), ("", CellKind.TEXT, 2), ("", CellKind.TEXT, 2), _text(""), _text(""))
+    b.line((f"园区形成的长效机制成果：{table.mechanism}", CellKind.TEXT, 7))
+    grid = Grid(
+        title=MID_TERM_TITLE,
+        sheet_name="中期评价表",
+        widths=(14, 11, 11, 13, 11, 30, 30),
+        cells=tuple(b.cells),
+        rows=b.row,
+        header_row=header_row,
+        caption=f"园区名称：{table.park}　　　　所在县（市、区）：{table.county}",
+        landscape=True,
+    )
+    return Sheet(grid, "附件2", units)
+
+
+def _precise_cells(
+    row: PreciseRow, numbers: bool
+) -> tuple[tuple[Value, CellKind, int], tuple[Value, CellKind, int]]:
+    goal = row.target
+    if numbers:
+        target: Value = goal.description or goal.quantity
+        kind = CellKind.TEXT if goal.description else CellKind.WEIGHT
+        return (target, kind, 2), (row.done, CellKind.WEIGHT, 2)
+    return (goal.text, CellKind.LABEL, 2), (row.done_text, CellKind.LABEL, 2)
+
+
+def liaison_sheet(listing: LiaisonList) -> Sheet:
+    """附件3: one row per unit — 经信部门, 财政部门, then each park."""
+    b = _Rows()
+    b.line(*((h, CellKind.HEAD, 1) for h in LIAISON_HEADINGS))
+    for row in listing.rows:
+        person = row.liaison
+        values = (
+            (person.name, person.title, person.office_phone, person.mobile)
+            if person
+            else ("", "", "", "")
+        )
+        b.line((row.unit, CellKind.LABEL, 1), *((v, CellKind.LABEL, 1) for v in values))
+    grid = Grid(
+        title=LIAISON_TITLE,
+        sheet_name="联络员名单",
+        widths=(24, 10, 20, 16, 16),
+        cells=tuple(b.cells),
+        rows=b.row,
+        header_row=0,
+        caption=f"县（市、区）：{listing.county}",
+    )
+    return Sheet(grid, "附件3")
+
+
+# Painting ----------------------------------------------------------------------------------
+
+
+def _unit_format(value: object, unit: str) -> str:
+    integral = isinstance(value, Decimal) and value == value.to_integral_value()
+    return f'0"{unit}"' if integral else f'0.##"{unit}"'
+
+
+def xlsx_bytes(sheet: Sheet) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None  # a new workbook always has its first sheet
+    ws.title = sheet.grid.sheet_name
+    write_grid(ws, sheet.grid)
+    ws["A2"].alignment = Alignment(horizontal="left", vertical="center")  # the caption
+    values = {(c.row, c.col): c.value for c in sheet.grid.cells}
+    for (row, col), unit in sheet.units.items():
+        ws.cell(row=row + 3, column=col + 1).number_format = _unit_format(values[(row, col)], unit)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes(sheet: Sheet) -> bytes:
+    grid = sheet.grid
+    document = Document()
+    section = document.sections[0]
+    width, height = A4
+    if grid.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
+    section.page_width, section.page_height = width, height
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    for text, align, font, size in (
+        (sheet.annex, WD_ALIGN_PARAGRAPH.LEFT, TITLE_FONT, BODY_SIZE),
+        (grid.title, WD_ALIGN_PARAGRAPH.CENTER, TITLE_FONT, TITLE_SIZE),
+        (grid.caption, WD_ALIGN_PARAGRAPH.LEFT, BODY_FONT, BODY_SIZE),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = align
+        set_font(paragraph.add_run(text), font, size)
+    paint_table(document, grid, width)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _name(stem: str, extension: str) -> str:
+    return f"{_UNSAFE.sub('_', stem).strip(' .') or 'export'}{extension}"
+
+
+def mid_term_xlsx(table: MidTermTable) -> tuple[str, str, bytes]:
+    """(filename, mimetype, bytes) of 附件2 for Excel."""
+    return _name(f"{table.park}-{MID_TERM_TITLE}", ".xlsx"), XLSX, xlsx_bytes(mid_term_sheet(table))
+
+
+def mid_term_docx(table: MidTermTable) -> tuple[str, str, bytes]:
+    sheet = mid_term_sheet(table, numbers=False)
+    return _name(f"{table.park}-{MID_TERM_TITLE}", ".docx"), DOCX, docx_bytes(sheet)
+
+
+def liaison_xlsx(listing: LiaisonList) -> tuple[str, str, bytes]:
+    return (
+        _name(f"{listing.county}-{LIAISON_TITLE}", ".xlsx"),
+        XLSX,
+        xlsx_bytes(liaison_sheet(listing)),
+    )
+
+
+def liaison_docx(listing: LiaisonList) -> tuple[str, str, bytes]:
+    return (
+        _name(f"{listing.county}-{LIAISON_TITLE}", ".docx"),
+        DOCX,
+        docx_bytes(liaison_sheet(listing)),
+    )
