@@ -277,8 +277,8 @@ def _check_grid(value: Decimal, unit: Decimal, label: str, path: str) -> None:
         raise AllocationError(f"{label}须精确到 {fmt(unit)} 万元，实为 {fmt(value)}", path)
 
 
-def validate(allocation: Allocation) -> None:
-    """Refuse a run that cannot be computed; the message names the field."""
+def validate_settings(allocation: Allocation) -> None:
+    """The run's own settings (pot, unit, factors), whatever its candidates."""
     unit = allocation.unit
     if unit <= 0:
         raise AllocationError("舍入单位须为正数", "unit")
@@ -286,6 +286,12 @@ def validate(allocation: Allocation) -> None:
         raise AllocationError(f"分配总额不能为负数（{fmt(allocation.pot)}）", "pot")
     _check_grid(allocation.pot, unit, "分配总额", "pot")
     _check_factors(allocation.factors)
+
+
+def validate(allocation: Allocation) -> None:
+    """Refuse a run that cannot be computed; the message names the field."""
+    validate_settings(allocation)
+    unit = allocation.unit
     if not allocation.candidates:
         raise AllocationError("没有分配对象", "candidates")
     seen: set[str] = set()

@@ -121,15 +121,17 @@ def core_path(field: str) -> list[str | int]:
     return [int(index) if index else name for name, index in _STEP.findall(field)]
 
 
-def from_document(document: Any, name: str) -> AllocationDocument:
-    """Validate a parsed document (file, database or form) and build the run."""
-    return _Builder(name, document).build()
+def from_document(document: Any, name: str, *, draft: bool = False) -> AllocationDocument:
+    """Validate a parsed document (file, database or form) and build the run; a ``draft`` (a
+    run being set up in the web app) may have no candidates yet."""
+    return _Builder(name, document, draft).build()
 
 
 class _Builder:
-    def __init__(self, file: str, document: Any) -> None:
+    def __init__(self, file: str, document: Any, draft: bool = False) -> None:
         self.file = file
         self.document = document
+        self.draft = draft
 
     def fail(self, message: str, path: list[str | int]) -> AllocationFileError:
         return AllocationFileError(
@@ -195,7 +197,7 @@ class _Builder:
     def build(self) -> AllocationDocument:
         raw = self.mapping(self.document, [], TOP_KEYS)
         for key in REQUIRED:
-            if key not in raw:
+            if key not in raw and not (self.draft and key == "candidates"):
                 raise self.fail(f"缺少必填字段 {key}", [])
         fmt = raw.get("format", FORMAT)
         if fmt != FORMAT:
@@ -216,7 +218,8 @@ class _Builder:
         )
         rules = tuple(self.rule(r, i) for i, r in enumerate(self.items(raw, "rules")))
         candidates = tuple(
-            self.candidate(c, i) for i, c in enumerate(self.items(raw, "candidates", required=True))
+            self.candidate(c, i)
+            for i, c in enumerate(self.items(raw, "candidates", required=not self.draft))
         )
         allocation = Allocation(
             pot=self.number(raw["pot"], ["pot"]),
