@@ -195,3 +195,73 @@ def test_syntax_errors_and_files(tmp_path: Path) -> None:
     other.write_text("x", encoding="utf-8")
     with pytest.raises(PilotFileError, match=r"不支持的文件类型 \.txt"):
         load(other)
+
+
+# The schedule ------------------------------------------------------------------------------
+
+
+def with_schedule(tmp_path: Path, block: str) -> Path:
+    path = tmp_path / "schedule.yaml"
+    path.write_text(
+        TEXT.replace("counties:\n", f"schedule:\n{block}counties:\n", 1), encoding="utf-8"
+    )
+    return path
+
+
+def test_by_default_the_seed_s_schedule() -> None:
+    from jixiao.core.pilots.schedule import SEED_003_SCHEDULE
+
+    assert load(EXAMPLE).programme.schedule == SEED_003_SCHEDULE
+
+
+def test_a_file_changes_a_line_and_adds_one(tmp_path: Path) -> None:
+    from jixiao.core.pilots.deadlines import deadlines
+
+    path = with_schedule(
+        tmp_path,
+        "  - {code: mid_term_evaluation, due_months_after: 2}\n"
+        "  - {code: liaison_list, day: 20}\n"
+        "  - {code: half_year_summary, month: 2, day: 15}\n"
+        "  - {code: monthly_briefing, title: 月度服务简报, submitter: 园区, recipient: county, period_months: 1}\n",
+    )
+    programme = load(path).programme
+    due = {}
+    for d in deadlines(programme):
+        due.setdefault(d.rule.code, []).append(d.due)
+    assert due["mid_term_evaluation"] == [date(2024, 2, 29)] * 2  # one per park
+    assert due["liaison_list"] == [date(2023, 4, 20)]
+    assert due["half_year_summary"] == [date(2023, 2, 15)]  # now a fixed date in the first year
+    assert len(due["monthly_briefing"]) == 24 * 2  # two parks
+    assert due["quarterly_report"][0] == date(2023, 3, 31)  # untouched
+
+
+@pytest.mark.parametrize(
+    ("block", "field", "words"),
+    [
+        ("  - {code: liaison_list, day: 31}\n", "schedule[0]", "月日不是有效日期"),
+        (
+            "  - {code: new_one, title: 新期限}\n",
+            "schedule[0]",
+            "缺少必填字段 recipient、submitter",
+        ),
+        ("  - {code: quarterly_report, once: 1}\n", "schedule[0].once", "须为 true 或 false"),
+        (
+            "  - {code: quarterly_report, period_months: x}\n",
+            "schedule[0].period_months",
+            "须为整数",
+        ),
+        ("  - {code: quarterly_report, every: 3}\n", "schedule[0].every", "有未知字段 every"),
+        (
+            "  - {code: new_one, title: 新, submitter: 市, recipient: 省, month: 5, day: 1}\n",
+            "schedule[0].submitter",
+            "取值 '市' 不在允许范围内",
+        ),
+    ],
+)
+def test_a_bad_schedule_line(tmp_path: Path, block: str, field: str, words: str) -> None:
+    with pytest.raises(PilotFileError) as caught:
+        load(with_schedule(tmp_path, block))
+    assert caught.value.field == field
+    assert words in caught.value.message
+    text = (tmp_path / "schedule.yaml").read_text(encoding="utf-8")
+    assert caught.value.line == line_of(text, "schedule:") + 1  # the line under it

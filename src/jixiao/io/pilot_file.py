@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +44,7 @@ from jixiao.core.pilots.programme import (
     TargetList,
 )
 from jixiao.core.pilots.records import ServiceRecord, Use, check_record
+from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule, Party
 from jixiao.io import yaml_lines
 from jixiao.io.cases import MAX_BYTES, SUFFIXES, CaseError, field_name
 
@@ -135,6 +136,24 @@ def from_document(document: Any, name: str) -> PilotFile:
     return _Reader(name, document).build()
 
 
+SCHEDULE_KEYS = {
+    "title",
+    "submitter",
+    "recipient",
+    "clause",
+    "month",
+    "day",
+    "period_months",
+    "due_months_after",
+    "once",
+    "per_park",
+    "remind_days",
+}
+PARTIES = {p.value: p for p in Party} | {
+    "园区": Party.PARK,
+    "县": Party.COUNTY,
+    "省": Party.PROVINCE,
+}
 LIAISON_KEYS = {"unit", "name", "title", "office_phone", "mobile"}
 ENTERPRISE_CLASSES = {c.value: c for c in EnterpriseClass} | {c.label: c for c in EnterpriseClass}
 USES = {u.value: u for u in Use} | {u.label: u for u in Use}
@@ -242,7 +261,7 @@ class _Reader:
     # -- the document ------------------------------------------------------------------------
 
     def build(self) -> PilotFile:
-        doc = self.mapping(self.document, [], {"format", "programme", "counties"})
+        doc = self.mapping(self.document, [], {"format", "programme", "counties"}, {"schedule"})
         if doc["format"] != FORMAT:
             raise self.fail(f"格式应为 {FORMAT}，实为 {doc['format']!r}", ["format"])
         meta = self.mapping(doc["programme"], ["programme"], {"name", "start", "end"}, {"province"})
@@ -250,8 +269,12 @@ class _Reader:
         end = self.day(meta, "end", ["programme"])
         counties: list[County] = []
         parks: dict[str, ParkData] = {}
+        schedule = self.schedule(doc)
         skeleton = self.core(
-            lambda: Programme(self.text(meta, "name", ["programme"]), start, end), ["programme"]
+            lambda: Programme(
+                self.text(meta, "name", ["programme"]), start, end, schedule=schedule
+            ),
+            ["programme"],
         )
         for i, raw in enumerate(self.listing(doc, "counties", [])):
             county, data = self.county(raw, ["counties", i], skeleton)
@@ -269,6 +292,7 @@ class _Reader:
                 end,
                 tuple(counties),
                 self.text(meta, "province", ["programme"]),
+                schedule,
             ),
             ["counties"],
         )
@@ -276,6 +300,41 @@ class _Reader:
             for j, park in enumerate(county.parks):
                 self.check_records(programme, parks[park.name], ["counties", i, "parks", j])
         return PilotFile(programme, MappingProxyType(parks), self.file)
+
+    def schedule(self, doc: dict[str, Any]) -> tuple[DeadlineRule, ...]:
+        """The seed's table with the file's changes: a known code changes that line, a new code
+        adds one (then title, submitter, recipient and month/day or period_months are needed)."""
+        rules = {rule.code: rule for rule in SEED_003_SCHEDULE}
+        for k, raw in enumerate(self.listing(doc, "schedule", [])):
+            rule = self.schedule_line(raw, ["schedule", k], rules)
+            rules[rule.code] = rule
+        return tuple(rules.values())
+
+    def schedule_line(self, raw: Any, at: Path_, rules: dict[str, DeadlineRule]) -> DeadlineRule:
+        item = self.mapping(raw, at, {"code"}, SCHEDULE_KEYS)
+        code = self.text(item, "code", at)
+        base = rules.get(code)
+        if base is None:
+            item = self.mapping(raw, at, {"code", "title", "submitter", "recipient"}, SCHEDULE_KEYS)
+        changes: dict[str, Any] = {}
+        for key in SCHEDULE_KEYS & set(item):
+            if key in {"title", "clause"}:
+                changes[key] = self.text(item, key, at)
+            elif key in {"submitter", "recipient"}:
+                changes[key] = self.choice(PARTIES, item, key, at)
+            elif key in {"once", "per_park"}:
+                if not isinstance(item[key], bool):
+                    raise self.fail(f"须为 true 或 false，实为 {item[key]!r}", [*at, key])
+                changes[key] = item[key]
+            else:
+                changes[key] = self.integer(item, key, at)
+        if base is None:
+            return self.core(lambda: DeadlineRule(code=code, **{"clause": "", **changes}), at)
+        if {"month", "day"} & set(changes):  # a fixed date replaces a period
+            changes.setdefault("period_months", None)
+        elif "period_months" in changes:  # and a period a fixed date
+            changes.update(month=None, day=None)
+        return self.core(lambda: replace(base, **changes), at)
 
     def liaison(self, raw: Any, path: Path_, unit: str) -> Liaison | None:
         if raw is None:

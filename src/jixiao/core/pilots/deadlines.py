@@ -1,8 +1,7 @@
-"""Deadlines computed from the programme's dates and a schedule table, and their status.
+"""Deadlines computed from the programme's dates and its schedule table, and their status.
 
-The functions know no date: :data:`SEED_003_SCHEDULE` transcribes the seed as data (fixed
-month-days in the first year, reports per period counted from the programme's start), and a
-programme may bring its own table.
+The functions know no date: the programme's table (:mod:`.schedule`, by default the seed's)
+gives fixed month-days in the first year and reports per period counted from its start.
 """
 
 from __future__ import annotations
@@ -14,114 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from jixiao.core.pilots.programme import Programme
-
-
-class Party(StrEnum):
-    PARK = "park"  # 试点园区
-    COUNTY = "county"  # 县（市、区）经信部门会同财政部门
-    PROVINCE = "province"  # 省经信厅会同省财政厅
-
-    @property
-    def label(self) -> str:
-        return PARTY_LABELS[self]
-
-    @property
-    def above(self) -> Party | None:
-        """Who is told when this party is late."""
-        return {Party.PARK: Party.COUNTY, Party.COUNTY: Party.PROVINCE}.get(self)
-
-
-PARTY_LABELS = {
-    Party.PARK: "试点园区",
-    Party.COUNTY: "县（市、区）经信部门、财政部门",
-    Party.PROVINCE: "省经信厅、省财政厅",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineRule:
-    """One line of a schedule: either a fixed date in the first year, or one per period.
-
-    ``month``/``day``: due on that day of the programme's first year. ``period_months``: the
-    programme is cut into periods of that length from its start; each period's report is due at
-    the end of the month ``due_months_after`` months after the period ends (0: on its last day).
-    ``once``: only the first period (the mid-term evaluation after one year, the final after
-    two). ``per_park``: one occurrence per park, owed by ``submitter`` (a county evaluates each
-    of its parks).
-    """
-
-    code: str
-    title: str
-    submitter: Party
-    recipient: Party
-    clause: str  # where the seed says so
-    month: int | None = None
-    day: int | None = None
-    period_months: int | None = None
-    due_months_after: int = 0
-    once: bool = False
-    per_park: bool = False
-    remind_days: int = 15  # shown as 待办 this many days before it is due
-
-    def __post_init__(self) -> None:
-        fixed = self.month is not None and self.day is not None
-        if fixed == (self.period_months is not None):
-            raise ValueError(f"{self.code}: give either month/day or period_months")
-
-
-# Seed 003, transcribed. The seed gives no due date for the evaluations themselves (“实施期满1年
-# 后”, “实施期满2年后”); three months after the anniversary is this table's choice, a parameter
-# the province may change.
-SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
-    DeadlineRule(
-        "liaison_list", "联络员名单（附件3）", Party.COUNTY, Party.PROVINCE, "五（一）", 4, 18
-    ),
-    DeadlineRule("service_plan", "园区服务计划", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
-    DeadlineRule("fund_use_plan", "资金使用方案", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
-    DeadlineRule("payment_plan", "资金拨付方案", Party.COUNTY, Party.PROVINCE, "四（一）", 4, 30),
-    DeadlineRule(
-        "quarterly_report",
-        "绩效目标完成情况表（季报）",
-        Party.PARK,
-        Party.COUNTY,
-        "三（五）",
-        period_months=3,
-    ),
-    DeadlineRule(
-        "half_year_summary",
-        "试点工作总结材料",
-        Party.COUNTY,
-        Party.PROVINCE,
-        "五（四）",
-        period_months=6,
-        due_months_after=1,
-        remind_days=31,
-    ),
-    DeadlineRule(
-        "mid_term_evaluation",
-        "中期绩效评价（附件2）",
-        Party.COUNTY,
-        Party.PROVINCE,
-        "五（三）",
-        period_months=12,
-        due_months_after=3,
-        once=True,
-        per_park=True,
-        remind_days=92,
-    ),
-    DeadlineRule(
-        "final_evaluation",
-        "终期绩效评价",
-        Party.PROVINCE,
-        Party.PROVINCE,
-        "五（三）",
-        period_months=24,
-        due_months_after=3,
-        once=True,
-        per_park=True,
-        remind_days=92,
-    ),
-)
+from jixiao.core.pilots.schedule import DeadlineRule, Party
 
 
 def month_end(year: int, month: int) -> date:
@@ -209,11 +101,11 @@ def _owners(rule: DeadlineRule, programme: Programme) -> list[tuple[str, str, st
 
 
 def deadlines(
-    programme: Programme, schedule: Iterable[DeadlineRule] = SEED_003_SCHEDULE
+    programme: Programme, schedule: Iterable[DeadlineRule] | None = None
 ) -> tuple[Deadline, ...]:
-    """Every deadline of the programme, by due date."""
+    """Every deadline of the programme (by its own schedule unless one is given), by due date."""
     result = []
-    for rule in schedule:
+    for rule in programme.schedule if schedule is None else schedule:
         for due, period in _dates(rule, programme):
             for party, county, subject in _owners(rule, programme):
                 stamp = period[1].isoformat() if period else due.isoformat()
@@ -274,7 +166,7 @@ def agenda(
     programme: Programme,
     today: date,
     submitted: Mapping[str, date],
-    schedule: Iterable[DeadlineRule] = SEED_003_SCHEDULE,
+    schedule: Iterable[DeadlineRule] | None = None,
 ) -> tuple[DeadlineStatus, ...]:
     return tuple(status_of(d, today, submitted, programme) for d in deadlines(programme, schedule))
 

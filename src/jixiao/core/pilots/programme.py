@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from jixiao.core.money import ZERO, fmt
 from jixiao.core.pilots.errors import PilotError
+from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule
 
 CENT = Decimal("0.000001")  # one 分, in 万元
 
@@ -371,10 +372,15 @@ class Programme:
     end: date
     counties: tuple[County, ...] = ()
     province: str = ""
+    schedule: tuple[DeadlineRule, ...] = SEED_003_SCHEDULE
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
             raise PilotError("bad_period", "试点实施周期的结束日期须晚于开始日期")
+        codes = [rule.code for rule in self.schedule]
+        for code in codes:
+            if codes.count(code) > 1:
+                raise PilotError("duplicate_deadline", f"期限表中“{code}”重复")
         names = [p.name for p in self.parks]
         for name in names:
             if names.count(name) > 1:
