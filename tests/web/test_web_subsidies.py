@@ -34,7 +34,7 @@ from web_world import make_org, make_region, make_user
 from jixiao.core.credit_code import complete
 from jixiao.web.history.models import ActionLog
 from jixiao.web.history.services import history_of
-from jixiao.web.orgs.models import Organisation, Region
+from jixiao.web.orgs.models import Membership, Organisation, Region
 from jixiao.web.orgs.roles import Role
 from jixiao.web.subsidies.models import Application, BlacklistEntry, SubsidyCategory, SubsidyPolicy
 from jixiao.web.subsidies.services import (
@@ -595,6 +595,112 @@ def test_the_english_pages(w: Subsidies, login: Any) -> None:
     client = login(w.ent)
     client.post("/i18n/setlang/", {"language": "en", "next": "/subsidies/"})
     page = client.get(f"/subsidies/{w.policy.pk}/").content.decode()
-    assert "My applications" in page
+    assert "My applications" in page and "Rate (%)" in page and "Subsidy category" in page
     response = client.post(apply_url(w), form_data(w, cost="-1"))
     assert "The cost cannot be negative" in response.content.decode()
+
+
+# Creating a policy ---------------------------------------------------------------------------
+
+
+def policy_data(w: Subsidies, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "owner": w.policy.owner_id,
+        "name": "江油市稳岗补贴",
+        "year": "2023",
+        "opens_on": "2023-03-01",
+        "closes_on": "2023-04-30",
+        "categories-TOTAL_FORMS": "4",
+        "categories-INITIAL_FORMS": "0",
+        "categories-MIN_NUM_FORMS": "0",
+        "categories-MAX_NUM_FORMS": "20",
+        "categories-0-name": "物流费",
+        "categories-0-period_start": "2022-07-01",
+        "categories-0-period_end": "2022-12-31",
+        "categories-0-rate_percent": "10",
+        "categories-0-cap": "50",
+        "categories-0-one_per_enterprise": "on",
+        "categories-1-name": "防疫支出",
+        "categories-1-period_start": "2022-07-01",
+        "categories-1-period_end": "2022-12-31",
+        "categories-1-rate_percent": "30",
+        "categories-1-cap": "10",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_department_creates_a_policy_with_categories(w: Subsidies, login: Any) -> None:
+    response = login(w.owner).post("/subsidies/new/", policy_data(w))
+    policy = SubsidyPolicy.objects.get(name="江油市稳岗补贴")
+    assert response.status_code == 302
+    assert response["Location"] == f"/subsidies/{policy.pk}/"
+    categories = list(policy.categories.values_list("name", "rate", "cap", "one_per_enterprise"))
+    assert categories == [
+        ("物流费", D("0.1"), D("50"), True),
+        ("防疫支出", D("0.3"), D("10"), False),
+    ]
+    log = history_of(policy).get()
+    assert log.action == "jixiao.subsidy.policy.created" and log.user == w.owner
+    assert log.data["after"]["categories"][1]["rate"] == "0.3"
+    # enterprises of the region see it and may apply
+    assert "江油市稳岗补贴" in login(w.ent).get("/subsidies/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"categories-1-name": "物流费"}, "补贴类别重名：物流费"),
+        ({"categories-0-rate_percent": "120"}, "补贴比例须大于 0 且不超过 100"),
+        ({"categories-0-rate_percent": "0"}, "补贴比例须大于 0 且不超过 100"),
+        ({"categories-0-cap": "-1"}, "上限不能为负数"),
+        ({"categories-0-period_end": "2022-01-01"}, "基期截止日不能早于起始日"),
+        ({"categories-0-cap": ""}, "请填写每家企业上限"),
+        ({"closes_on": "2023-01-01"}, "申报截止日期不能早于开始日期"),
+        ({"name": ""}, "请填写政策名称"),
+        (
+            {"name": "江油市中小微企业纾困资金", "year": "2022"},
+            "已有名为“江油市中小微企业纾困资金”的补贴政策",
+        ),
+    ],
+)
+def test_bad_policies_are_refused_and_nothing_is_created(
+    w: Subsidies, login: Any, changes: dict[str, Any], message: str
+) -> None:
+    response = login(w.owner).post("/subsidies/new/", policy_data(w, **changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert SubsidyPolicy.objects.count() == 1 and SubsidyCategory.objects.count() == 3
+
+
+def test_a_policy_needs_a_category(w: Subsidies, login: Any) -> None:
+    data = {k: v for k, v in policy_data(w).items() if not k.startswith("categories-0")}
+    data = {k: v for k, v in data.items() if not k.startswith("categories-1")}
+    response = login(w.owner).post("/subsidies/new/", data)
+    assert response.status_code == 400
+    assert "请至少填写一个补贴类别" in response.content.decode()
+
+
+def test_who_may_create_policies(w: Subsidies, login: Any) -> None:
+    for user in (w.dept_viewer, w.dept_reviewer, w.fin_reviewer, w.ent, w.far, w.nobody):
+        assert login(user).get("/subsidies/new/").status_code == 403, user
+        assert login(user).post("/subsidies/new/", policy_data(w)).status_code == 403
+    # an editor of another department cannot create one for 江油's
+    response = login(w.outsider).post("/subsidies/new/", policy_data(w))
+    assert response.status_code == 400
+    assert "您不能为该单位创建补贴政策" in response.content.decode()
+    assert SubsidyPolicy.objects.count() == 1
+    assert "新建补贴政策" in login(w.owner).get("/subsidies/").content.decode()
+    assert "新建补贴政策" not in login(w.ent).get("/subsidies/").content.decode()
+
+
+def test_an_enterprise_of_another_region_cannot_apply_even_when_member_elsewhere(
+    w: Subsidies, login: Any
+) -> None:
+    # ``far`` also edits 六合 in 江油: they may apply for 六合, never for their 涪城 enterprise
+    Membership.objects.create(user=w.far, organisation=w.liuhe, role=Role.EDITOR)
+    client = login(w.far)
+    response = client.post(apply_url(w), form_data(w, org=w.far_enterprise))
+    assert response.status_code == 400
+    assert "您不能以该企业名义申报" in response.content.decode()
+    assert client.post(apply_url(w), form_data(w)).status_code == 302

@@ -291,6 +291,18 @@ def applicant_organisations(user: Any) -> QuerySet[Organisation]:
     )
 
 
+def policy_applicants(user: Any, policy: Any) -> QuerySet[Organisation]:
+    """The 企业 ``user`` may apply to ``policy`` for: theirs, in the owner's region subtree."""
+    return applicant_organisations(user).filter(region__path__startswith=policy.owner.region.path)
+
+
+def policy_owners(user: Any) -> QuerySet[Organisation]:
+    """The 主管部门 ``user`` may create subsidy policies for (a member who may edit)."""
+    return member_organisations(user, Flag.EDIT_EVALUATION).filter(
+        kind=Organisation.Kind.DEPARTMENT
+    )
+
+
 def _enterprise_ids(user: Any) -> list[int]:
     """Enterprises ``user`` belongs to with a viewing role (their applications are theirs)."""
     return [

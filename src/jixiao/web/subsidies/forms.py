@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core import credit_code
-from jixiao.core.money import ZERO
+from jixiao.core.money import HUNDRED, ZERO
 from jixiao.web.indicators.forms import OrganisationChoice
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.subsidies.models import SubsidyCategory
@@ -224,3 +224,148 @@ class BlacklistForm(forms.Form):
                 _("文件过大：上限 %(limit)d MB") % {"limit": MAX_BLACKLIST_BYTES // MB}, code="size"
             )
         return upload
+
+
+class PolicyForm(forms.Form):
+    """A new policy: its owner (one of the user's 主管部门), name, year and window."""
+
+    owner = OrganisationChoice(
+        label=gettext_lazy("主管部门"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": gettext_lazy("您不能为该单位创建补贴政策"),
+            "required": gettext_lazy("请选择主管部门"),
+        },
+    )
+    name = forms.CharField(
+        label=gettext_lazy("政策名称"),
+        max_length=255,
+        error_messages={"required": gettext_lazy("请填写政策名称")},
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("年度"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": gettext_lazy("请填写年度"),
+            "invalid": gettext_lazy("年度须为四位数字"),
+            "min_value": gettext_lazy("年度须在 2000 至 2100 之间"),
+            "max_value": gettext_lazy("年度须在 2000 至 2100 之间"),
+        },
+    )
+    opens_on = forms.DateField(
+        label=gettext_lazy("申报开始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("请填写申报开始日期"),
+            "invalid": gettext_lazy("日期格式应为 2022-01-01"),
+        },
+    )
+    closes_on = forms.DateField(
+        label=gettext_lazy("申报截止日期（可不填）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("日期格式应为 2022-01-01")},
+    )
+
+    def __init__(self, *args: Any, owners: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = owners
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("申报截止日期不能早于开始日期"))
+        return data
+
+
+class CategoryForm(forms.Form):
+    """One 补贴类别 row; a row left wholly empty is skipped."""
+
+    name = forms.CharField(label=gettext_lazy("补贴类别"), max_length=64, required=False)
+    period_start = forms.DateField(
+        label=gettext_lazy("基期起始日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("日期格式应为 2022-01-01")},
+    )
+    period_end = forms.DateField(
+        label=gettext_lazy("基期截止日"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("日期格式应为 2022-06-30")},
+    )
+    rate_percent = forms.DecimalField(
+        label=gettext_lazy("补贴比例(%)"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        error_messages={"invalid": gettext_lazy("补贴比例须为数字，如 10 表示 10%")},
+    )
+    cap = forms.DecimalField(
+        label=gettext_lazy("每家企业上限（万元）"),
+        required=False,
+        max_digits=12,
+        decimal_places=4,
+        error_messages={"invalid": gettext_lazy("上限须为数字（单位：万元）")},
+    )
+    one_per_enterprise = forms.BooleanField(
+        label=gettext_lazy("每家企业限报一次"), required=False, initial=True
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        values = [
+            data.get(f) for f in ("name", "period_start", "period_end", "rate_percent", "cap")
+        ]
+        if not any(v not in (None, "") for v in values):
+            data["empty"] = True
+            return data
+        data["empty"] = False
+        labels = {
+            "name": _("请填写补贴类别名称"),
+            "period_start": _("请填写基期起始日"),
+            "period_end": _("请填写基期截止日"),
+            "rate_percent": _("请填写补贴比例"),
+            "cap": _("请填写每家企业上限"),
+        }
+        for field, message in labels.items():
+            if data.get(field) in (None, "") and field not in self.errors:
+                self.add_error(field, message)
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("基期截止日不能早于起始日"))
+        rate = data.get("rate_percent")
+        if rate is not None and not ZERO < rate <= HUNDRED:
+            self.add_error("rate_percent", _("补贴比例须大于 0 且不超过 100"))
+        cap = data.get("cap")
+        if cap is not None and cap < ZERO:
+            self.add_error("cap", _("上限不能为负数"))
+        return data
+
+
+class BaseCategoryFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        names = [
+            form.cleaned_data["name"].strip()
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("empty")
+        ]
+        if not names:
+            raise forms.ValidationError(_("请至少填写一个补贴类别"), code="empty")
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                _("补贴类别重名：%(names)s") % {"names": "、".join(repeated)}, code="duplicate"
+            )
+
+
+CategoryFormSet = forms.formset_factory(
+    CategoryForm, formset=BaseCategoryFormSet, extra=4, max_num=20, validate_max=True
+)

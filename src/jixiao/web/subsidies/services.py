@@ -200,6 +200,87 @@ def _snapshot(application: Application) -> dict[str, Any]:
     }
 
 
+# Policies -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    name: str
+    period_start: date
+    period_end: date
+    rate: Decimal  # a fraction: 0.1 is 10 %
+    cap: Decimal
+    one_per_enterprise: bool = True
+
+
+def create_policy(
+    owner: Organisation,
+    *,
+    name: str,
+    year: int,
+    opens_on: date,
+    closes_on: date | None,
+    categories: Sequence[CategoryInput],
+    user: Any,
+) -> SubsidyPolicy:
+    """Create a policy with its categories, checked by the core (rates, caps, periods, names);
+    a :class:`SubsidyActionError` changes nothing."""
+    try:
+        core.Policy(
+            name,
+            tuple(
+                core.Category(c.name, c.period_start, c.period_end, c.rate, c.cap)
+                for c in categories
+            ),
+        )
+    except core.SubsidyError as error:
+        raise SubsidyActionError(str(error)) from None
+    with transaction.atomic():
+        if SubsidyPolicy.objects.filter(owner=owner, year=year, name=name).exists():
+            raise SubsidyActionError(
+                _("%(owner)s %(year)s 年已有名为“%(name)s”的补贴政策")
+                % {"owner": owner.name, "year": year, "name": name}
+            )
+        policy = SubsidyPolicy.objects.create(
+            owner=owner, name=name, year=year, opens_on=opens_on, closes_on=closes_on
+        )
+        SubsidyCategory.objects.bulk_create(
+            SubsidyCategory(
+                policy=policy,
+                name=c.name,
+                period_start=c.period_start,
+                period_end=c.period_end,
+                rate=c.rate,
+                cap=c.cap,
+                one_per_enterprise=c.one_per_enterprise,
+                sequence=index,
+            )
+            for index, c in enumerate(categories, 1)
+        )
+        log_action(
+            "jixiao.subsidy.policy.created",
+            user=user,
+            subject=policy,
+            after={
+                "name": name,
+                "year": year,
+                "owner": owner.name,
+                "window": f"{opens_on.isoformat()}—{closes_on.isoformat() if closes_on else ''}",
+                "categories": [
+                    {
+                        "name": c.name,
+                        "period": f"{c.period_start.isoformat()}—{c.period_end.isoformat()}",
+                        "rate": fmt(c.rate),
+                        "cap": fmt(c.cap),
+                        "one_per_enterprise": c.one_per_enterprise,
+                    }
+                    for c in categories
+                ],
+            },
+        )
+    return policy
+
+
 # Review ---------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from jixiao.web.subsidies import views
 app_name = "subsidies"
 urlpatterns = [
     path("", views.policy_list, name="policy_list"),
+    path("new/", views.policy_new, name="policy_new"),
     path("<int:pk>/", views.policy_detail, name="policy_detail"),
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/blacklist/", views.blacklist, name="blacklist"),

@@ -28,11 +28,12 @@ from jixiao.io.subsidy_export import RENDERERS
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import (
-    applicant_organisations,
     get_application,
     get_subsidy_policy,
     may_review_subsidies,
     may_see_all_applications,
+    policy_applicants,
+    policy_owners,
     require_policy_side,
     require_subsidy_review,
     visible_applications,
@@ -46,7 +47,9 @@ from jixiao.web.subsidies.forms import (
     MB,
     ApplicationForm,
     BlacklistForm,
+    CategoryFormSet,
     DecisionForm,
+    PolicyForm,
 )
 from jixiao.web.subsidies.models import Application, SubsidyPolicy
 
@@ -96,7 +99,62 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "name", "pk")
     )
     rows = [(p, may_see_all_applications(request.user, p)) for p in policies]
-    return render(request, "subsidies/policy_list.html", {"rows": rows})
+    can_create = policy_owners(request.user).exists()
+    return render(request, "subsidies/policy_list.html", {"rows": rows, "can_create": can_create})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def policy_new(request: HttpRequest) -> HttpResponse:
+    """A 主管部门's new policy with its categories (rates in percent, caps in 万元)."""
+    owners = policy_owners(request.user)
+    if not owners.exists():
+        raise PermissionDenied
+    form = PolicyForm(request.POST or None, owners=owners)
+    categories = CategoryFormSet(request.POST or None, prefix="categories")
+    if request.method != "POST":
+        return _policy_page(request, form, categories)
+    if not (form.is_valid() and categories.is_valid()):
+        return _policy_page(request, form, categories, status=400)
+    rows = [
+        services.CategoryInput(
+            name=row["name"].strip(),
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            rate=row["rate_percent"] / 100,
+            cap=row["cap"],
+            one_per_enterprise=row["one_per_enterprise"],
+        )
+        for row in categories.cleaned_data
+        if row and not row.get("empty")
+    ]
+    data = form.cleaned_data
+    try:
+        policy = services.create_policy(
+            data["owner"],
+            name=data["name"].strip(),
+            year=data["year"],
+            opens_on=data["opens_on"],
+            closes_on=data["closes_on"],
+            categories=rows,
+            user=request.user,
+        )
+    except services.SubsidyActionError as problem:
+        form.add_error(None, str(problem))
+        return _policy_page(request, form, categories, status=400)
+    messages.success(request, _("已创建补贴政策“%(name)s”。") % {"name": policy.name})
+    return redirect("subsidies:policy_detail", pk=policy.pk)
+
+
+def _policy_page(
+    request: HttpRequest, form: PolicyForm, categories: Any, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "subsidies/policy_new.html",
+        {"form": form, "categories": categories},
+        status=status,
+    )
 
 
 @require_GET
@@ -108,7 +166,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Status.values:
         applications = applications.filter(status=status)
-    applicants = applicant_organisations(request.user)
+    applicants = policy_applicants(request.user, policy)
     context = {
         "policy": policy,
         "categories": policy.categories.all(),
@@ -129,9 +187,9 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Applying -------------------------------------------------------------------------------------
 
 
-def _applicants(request: HttpRequest) -> QuerySet[Organisation]:
-    """The user's enterprises that may apply (the policy is visible to them); 403 when none."""
-    applicants = applicant_organisations(request.user)
+def _applicants(request: HttpRequest, policy: SubsidyPolicy) -> QuerySet[Organisation]:
+    """The user's enterprises that may apply to ``policy`` (seen by them); 403 when none."""
+    applicants = policy_applicants(request.user, policy)
     if not applicants.exists():
         raise PermissionDenied
     return applicants
@@ -142,7 +200,7 @@ def _applicants(request: HttpRequest) -> QuerySet[Organisation]:
 @_size_guard(MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES)
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_subsidy_policy(request.user, pk)
-    applicants = _applicants(request)
+    applicants = _applicants(request, policy)
     categories = policy.categories.all()
     if request.method != "POST":
         first = applicants.first()
