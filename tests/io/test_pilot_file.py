@@ -265,3 +265,15 @@ def test_a_bad_schedule_line(tmp_path: Path, block: str, field: str, words: str)
     assert words in caught.value.message
     text = (tmp_path / "schedule.yaml").read_text(encoding="utf-8")
     assert caught.value.line == line_of(text, "schedule:") + 1  # the line under it
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    docs = (EXAMPLE.parents[2] / "docs" / "pilots.md").read_text(encoding="utf-8")
+    block = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "docs.yaml"
+    path.write_text(block, encoding="utf-8")
+    pilot = load(path)
+    data = pilot.parks["示例县小微企业创业园"]
+    assert [r.ref for r in data.records] == ["J-2023-01"]
+    assert pilot.programme.counties[0].economy_liaison.unit == "示例县经济和信息化局"  # type: ignore[union-attr]
+    assert len(data.justifications) == 2
