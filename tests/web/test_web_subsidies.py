@@ -32,10 +32,12 @@ from openpyxl import Workbook, load_workbook
 from web_world import make_org, make_region, make_user
 
 from jixiao.core.credit_code import complete
+from jixiao.web.evaluations.demo import region
 from jixiao.web.history.models import ActionLog
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.models import Membership, Organisation, Region
 from jixiao.web.orgs.roles import Role
+from jixiao.web.subsidies import demo
 from jixiao.web.subsidies.models import Application, BlacklistEntry, SubsidyCategory, SubsidyPolicy
 from jixiao.web.subsidies.services import (
     ApplicationInput,
@@ -704,3 +706,23 @@ def test_an_enterprise_of_another_region_cannot_apply_even_when_member_elsewhere
     assert response.status_code == 400
     assert "您不能以该企业名义申报" in response.content.decode()
     assert client.post(apply_url(w), form_data(w)).status_code == 302
+
+
+# The demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_policy(db: Any) -> None:
+    owner = make_org(demo.OWNER, Kind.DEPARTMENT, region(demo.JIANGYOU))
+    orgs = {owner.name: owner}
+    demo.load(orgs)
+    policy = SubsidyPolicy.objects.get(name=demo.POLICY)
+    assert [c.name for c in policy.categories.all()] == ["物流费", "水电费", "担保费", "防疫支出"]
+    assert {user.organisation for user in demo.USERS} <= set(orgs)
+    assert all(orgs[name].kind == Kind.ENTERPRISE for name in demo.ENTERPRISES)
+    statuses = dict(policy.applications.values_list("enterprise_name", "status"))
+    assert statuses[demo.REFUSED] == Application.Status.REJECTED
+    assert statuses[demo.LIHANG] == Application.Status.SUBMITTED
+    assert approved_total(policy) == D("28.20")  # 185.6 × 10 % + 96.4 × 10 %
+    assert list(policy.blacklist.values_list("credit_code", flat=True)) == [
+        demo.ENTERPRISES[demo.REFUSED]
+    ]
