@@ -477,3 +477,30 @@ def test_english_pages(world, login, run: AllocationRun) -> None:  # type: ignor
 
 def test_example_file_is_where_the_demo_reads_it() -> None:
     assert Path(demo.EXAMPLE).is_file()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(
+    world, login, run: AllocationRun, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.web.allocations import forms
+
+    monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(forms, "UPLOAD_SLACK", 0)
+    before = snapshot(run)
+    response = login(world.owner).post(url("import", run), {"upload": xlsx_upload(GOOD_ROWS)})
+    assert response.status_code == 413
+    assert "文件过大" in response.content.decode()
+    assert snapshot(run) == before
+
+
+@pytest.mark.parametrize("name", ["import", "compute", "candidate_add", "confirm"])
+def test_writes_need_the_csrf_token(world, login, run: AllocationRun, name: str) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(run)
+    client = login(world.owner, enforce_csrf_checks=True)
+    data = (
+        {"upload": xlsx_upload(GOOD_ROWS)}
+        if name == "import"
+        else {"name": "x", "attr_0": "1", "attr_1": "1"}
+    )
+    assert client.post(url(name, run), data).status_code == 403
+    assert snapshot(run) == before

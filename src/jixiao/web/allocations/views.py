@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.io.allocation_export import (
@@ -26,8 +27,9 @@ from jixiao.io.allocation_export import (
 )
 from jixiao.io.allocation_import import import_bytes
 from jixiao.io.cases import CaseError
+from jixiao.web.allocations import forms as forms_module
 from jixiao.web.allocations import services
-from jixiao.web.allocations.forms import CandidateForm, NewRunForm, RunForm, UploadForm
+from jixiao.web.allocations.forms import MB, CandidateForm, NewRunForm, RunForm, UploadForm
 from jixiao.web.allocations.models import AllocationRun, Candidate
 from jixiao.web.funds.models import Project
 from jixiao.web.history.services import history_of
@@ -121,9 +123,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _run(request, pk))
 
 
-def _failed(request: HttpRequest, run: AllocationRun, message: str, **forms: Any) -> HttpResponse:
+def _failed(
+    request: HttpRequest, run: AllocationRun, message: str, status: int = 400, **forms: Any
+) -> HttpResponse:
     fresh = _run(request, run.pk)  # the run as saved: nothing of the refused change
-    return _page(request, fresh, status=400, error=message, **forms)
+    return _page(request, fresh, status=status, error=message, **forms)
 
 
 @require_POST
@@ -184,10 +188,28 @@ def _display_name(upload: UploadedFile) -> str:
     return name
 
 
+def _too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > forms_module.MAX_UPLOAD_BYTES + forms_module.UPLOAD_SLACK
+
+
+@csrf_exempt  # CSRF is checked by _candidate_import, after the size check below
 @require_POST
 @login_required
 def candidate_import(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, Flag.EDIT_EVALUATION)
+    if _too_large(request):
+        # refused before anything (CSRF included) reads and spools the body to disk
+        message = _("文件过大：上限 %(limit)d MB") % {"limit": forms_module.MAX_UPLOAD_BYTES // MB}
+        return _failed(request, run, message, status=413)
+    return _candidate_import(request, run)
+
+
+@csrf_protect
+def _candidate_import(request: HttpRequest, run: AllocationRun) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _failed(request, run, _("无法导入，分配对象未改变。"), upload_form=form)
