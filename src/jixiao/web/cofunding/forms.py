@@ -85,7 +85,7 @@ class PlanForm(forms.ModelForm[CofundingPlan]):
         try:
             core.CostShare.parse(text)
         except core.CofundingError as error:
-            raise forms.ValidationError(error.message) from None
+            raise forms.ValidationError(str(error)) from None
         return text
 
     def clean(self) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def _amount(value: Any, field: str) -> Any:
     try:
         return core.amount(value, field)
     except core.CofundingError as error:
-        raise forms.ValidationError(error.message) from None
+        raise forms.ValidationError(str(error)) from None
 
 
 class PaymentForm(forms.Form):
@@ -132,4 +132,4 @@ class PaymentForm(forms.Form):
         try:
             return core.amount(value, "拨付金额", positive=True)
         except core.CofundingError as error:
-            raise forms.ValidationError(error.message) from None
+            raise forms.ValidationError(str(error)) from None

@@ -31,7 +31,7 @@ def funding_mark(rows: dict[str, str] | None, key: str) -> SafeString | str:
     if not rows or key not in rows:
         return ""
     return format_html(
-        ' <span class="from-payments" title="{}">{}</span>',
+        ' <span class="from-payments muted" title="{}">{}</span>',
         _("资金分担计划：%(name)s") % {"name": rows[key]},
         _("来自拨付记录"),
     )
