@@ -6,7 +6,6 @@ import itertools
 from dataclasses import replace
 from datetime import date
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pilot_builders import COUNTY, PARK, park, programme
@@ -20,8 +19,7 @@ from jixiao.core.pilots.deadlines import (
     period_label,
     periods,
 )
-from jixiao.core.pilots.errors import PilotError
-from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule, Party
+from jixiao.core.pilots.schedule import DeadlineRule, Party
 
 WORLD = programme()
 
@@ -81,31 +79,6 @@ def test_a_programme_may_bring_its_own_schedule() -> None:
     assert deadlines(replace(WORLD, schedule=(monthly,))) == found  # carried by the programme
 
 
-@pytest.mark.parametrize(
-    ("changes", "words"),
-    [
-        (
-            {"month": 4, "day": 1, "period_months": 3},
-            "须填写固定月日（month/day）或周期（period_months）之一",
-        ),
-        ({}, "须填写固定月日"),
-        ({"month": 2, "day": 30}, "月日不是有效日期"),
-        ({"month": 4}, "月日不是有效日期"),
-        ({"period_months": 0}, "不能为负数或0"),
-        ({"period_months": 3, "due_months_after": -1}, "不能为负数或0"),
-    ],
-)
-def test_a_bad_schedule_line_is_refused(changes: dict[str, int], words: str) -> None:
-    with pytest.raises(PilotError, match=words) as caught:
-        DeadlineRule("bad", "坏期限", Party.PARK, Party.COUNTY, "", **changes)  # type: ignore[arg-type]
-    assert caught.value.code == "bad_schedule"
-
-
-def test_a_schedule_code_is_used_once() -> None:
-    with pytest.raises(PilotError, match="期限表中“service_plan”重复"):
-        replace(WORLD, schedule=(*SEED_003_SCHEDULE, SEED_003_SCHEDULE[1]))
-
-
 def test_one_deadline_per_owner_and_unique_keys() -> None:
     world = programme(park(), park(name="二号园"))
     found = deadlines(world)
@@ -163,10 +136,6 @@ def test_the_province_is_flagged_to_nobody() -> None:
     items = agenda(WORLD, date(2025, 6, 1), {})
     final = next(i for i in items if i.deadline.rule.code == "final_evaluation")
     assert final.status is Status.OVERDUE and final.flagged_to is None
-
-
-def test_every_schedule_line_names_its_clause() -> None:
-    assert all(rule.clause for rule in SEED_003_SCHEDULE)
 
 
 def test_period_labels() -> None:

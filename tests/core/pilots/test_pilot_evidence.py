@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pilot_builders import DIAGNOSIS_EVIDENCE, END, START
 
 from jixiao.core.pilots.errors import PilotError
@@ -100,3 +102,19 @@ def test_kinds_are_named_by_code_or_label() -> None:
     assert EvidenceKind.parse("invoice") is K.INVOICE
     with pytest.raises(PilotError, match="未知佐证资料 '收据'"):
         EvidenceKind.parse("收据")
+
+
+@given(
+    st.sampled_from(list(ServiceType)),
+    st.sets(st.sampled_from(list(EvidenceKind))),
+    st.decimals(0, 10, places=2),
+)
+def test_missing_is_what_the_row_asks_minus_what_is_held(
+    service: ServiceType, kinds: set[EvidenceKind], cost: Decimal
+) -> None:
+    held = [Evidence(k, date(2023, 6, 1)) for k in kinds]
+    check = check_evidence(service, cost, held, START, END)
+    asked = [k for k in CHECKLIST[service].required if cost > 0 or k is not K.INVOICE]
+    assert list(check.missing) == [k for k in asked if k not in kinds]
+    assert check.undated == () and check.out_of_period == ()
+    assert check.complete == set(asked) <= kinds
