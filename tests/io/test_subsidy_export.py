@@ -68,3 +68,13 @@ def test_unsafe_title_characters_are_kept_out_of_the_filename() -> None:
 
 def test_renderers_by_format() -> None:
     assert set(RENDERERS) == {"xlsx", "docx"}
+
+
+def test_text_that_looks_like_a_formula_stays_text() -> None:
+    evil = notice("公示", [('=HYPERLINK("http://x","点击")', "91", "@SUM(A1)", D(1))])
+    sheet = load_workbook(BytesIO(notice_xlsx(evil).content)).active
+    assert sheet is not None
+    assert sheet["B4"].data_type == "s" and sheet["B4"].value == '\'=HYPERLINK("http://x","点击")'
+    assert sheet["D4"].data_type == "s"
+    table = Document(BytesIO(notice_docx(evil).content)).tables[0]
+    assert table.rows[1].cells[1].text == '=HYPERLINK("http://x","点击")'  # Word shows it as typed

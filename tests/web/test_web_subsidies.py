@@ -287,6 +287,7 @@ def test_applying_for_someone_elses_enterprise_is_refused(w: Subsidies, login: A
         ({"period_end": "2021-12-01"}, "费用发生截止日不能早于起始日"),
         ({"period_start": "2022/13/01"}, "日期格式应为"),
         ({"enterprise_name": ""}, "请填写企业名称"),
+        ({"enterprise_name": "=HYPERLINK(1)"}, "企业名称不能以 =、+、-、@ 开头"),
         ({"category": "999999"}, "本政策没有该补贴类别"),
         ({"attachments": []}, "请上传佐证材料"),
     ],

@@ -23,6 +23,7 @@ WIDTHS = (7.0, 40.0, 24.0, 14.0, 16.0)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+FORMULA_START = ("=", "+", "-", "@")  # Excel would read such a cell as a formula
 
 
 class NoticeFile(NamedTuple):
@@ -37,6 +38,10 @@ def notice_grid(notice: Notice, *, numbers: bool = True) -> Grid:
     def amount(value: Decimal) -> GridCell:
         return GridCell(row, 4, value if numbers else _money(value), kind)
 
+    def text(value: str) -> str:
+        """Text typed by applicants stays text in Excel: never a formula (=HYPERLINK…)."""
+        return f"'{value}" if numbers and value.startswith(FORMULA_START) else value
+
     kind = CellKind.AMOUNT if numbers else CellKind.LABEL
     cells = [GridCell(0, col, text, CellKind.HEAD) for col, text in enumerate(HEADINGS)]
     row = 0
@@ -44,9 +49,9 @@ def notice_grid(notice: Notice, *, numbers: bool = True) -> Grid:
         row += 1
         cells += [
             GridCell(row, 0, str(item.no), CellKind.LABEL),
-            GridCell(row, 1, item.enterprise),
-            GridCell(row, 2, item.credit_code, CellKind.LABEL),
-            GridCell(row, 3, item.category, CellKind.LABEL),
+            GridCell(row, 1, text(item.enterprise)),
+            GridCell(row, 2, text(item.credit_code), CellKind.LABEL),
+            GridCell(row, 3, text(item.category), CellKind.LABEL),
             amount(item.amount),
         ]
     row += 1

@@ -157,6 +157,12 @@ class ApplicationForm(forms.Form):
         applicant.queryset = applicants
         category.queryset = categories
 
+    def clean_enterprise_name(self) -> str:
+        name: str = self.cleaned_data["enterprise_name"].strip()
+        if name.startswith(("=", "+", "-", "@")):
+            raise forms.ValidationError(_("企业名称不能以 =、+、-、@ 开头"), code="formula")
+        return name
+
     def clean_credit_code(self) -> str:
         checked = credit_code.check(self.cleaned_data["credit_code"])
         if not checked.ok:
