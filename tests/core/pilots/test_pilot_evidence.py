@@ -117,4 +117,4 @@ def test_missing_is_what_the_row_asks_minus_what_is_held(
     asked = [k for k in CHECKLIST[service].required if cost > 0 or k is not K.INVOICE]
     assert list(check.missing) == [k for k in asked if k not in kinds]
     assert check.undated == () and check.out_of_period == ()
-    assert check.complete == set(asked) <= kinds
+    assert check.complete == (set(asked) <= kinds)
