@@ -200,7 +200,11 @@ def test_outsiders_get_404_everywhere(w: Subsidies, login: Any) -> None:
         f"/subsidies/applications/{application.pk}/",
         f"/subsidies/applications/{application.pk}/attachments/{attachment.pk}/",
     ]
-    for user in (w.far, w.outsider, w.nobody):
+    evaluator = make_user(
+        "evaluator", make_org("评价组", Kind.EVALUATOR, w.liuhe.region), Role.EVALUATOR
+    )
+    inactive = make_user("inactive", w.policy.owner, Role.ADMIN, is_active=False)
+    for user in (w.far, w.outsider, w.nobody, evaluator):
         client = login(user)
         for url in urls:
             assert client.get(url).status_code == 404, (user, url)
@@ -208,6 +212,7 @@ def test_outsiders_get_404_everywhere(w: Subsidies, login: Any) -> None:
             f"/subsidies/applications/{application.pk}/decide/", {"decision": "approve"}
         )
         assert decided.status_code == 404
+    assert login(inactive).get(urls[0]).status_code == 302  # logged out: to the login page
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,6 +55,7 @@ from jixiao.web.subsidies.forms import (
 from jixiao.web.subsidies.models import Application, SubsidyPolicy
 
 Status = Application.Status
+PAGE_SIZE = 100
 
 
 def _too_large(request: HttpRequest, limit: int) -> bool:
@@ -91,7 +93,7 @@ def _size_guard(limit: int) -> Callable[[Callable[..., HttpResponse]], Callable[
 def policy_list(request: HttpRequest) -> HttpResponse:
     policies = (
         visible_subsidy_policies(request.user)
-        .select_related("owner")
+        .select_related("owner__region")
         .annotate(
             submitted=Count("applications", filter=Q(applications__status=Status.SUBMITTED)),
             approved=Count("applications", filter=Q(applications__status=Status.APPROVED)),
@@ -167,12 +169,18 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if status in Status.values:
         applications = applications.filter(status=status)
     applicants = policy_applicants(request.user, policy)
+    ordered = applications.select_related("category").order_by(
+        "category__sequence", "submitted_at", "pk"
+    )
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     context = {
         "policy": policy,
         "categories": policy.categories.all(),
-        "applications": applications.select_related("category", "applicant").order_by(
-            "category__sequence", "submitted_at", "pk"
-        ),
+        "applications": page.object_list,
+        "page": page,
+        "filters_query": kept.urlencode(),
         "owner_side": owner_side,
         "can_review": may_review_subsidies(request.user, policy),
         "can_apply": applicants.exists() and policy.is_open(timezone.localdate()),
