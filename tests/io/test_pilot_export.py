@@ -206,3 +206,18 @@ def test_liaison_list_word_and_a_missing_liaison(listing: LiaisonList) -> None:
     assert texts[1][3] == "0000-1000001"
     assert texts[2] == ["财政部门", "", "", "", ""]
     assert texts[3][0] == PARK
+
+
+def test_text_that_looks_like_a_formula_stays_text(
+    table: MidTermTable, listing: LiaisonList
+) -> None:
+    evil = '=HYPERLINK("http://example.invalid","点击")'
+    first = replace(table.public[0], narrative=replace(table.public[0].narrative, measures=evil))
+    ws = sheet(mid_term_xlsx(replace(table, public=(first, *table.public[1:]), mechanism=""))[2])
+    assert (ws["F5"].value, ws["F5"].data_type, ws["F5"].quotePrefix) == (evil, "s", True)
+    person = replace(listing.rows[0].liaison, name="@SUM(A1)")  # type: ignore[type-var]
+    rows = (replace(listing.rows[0], liaison=person), *listing.rows[1:])
+    ws = sheet(liaison_xlsx(replace(listing, rows=rows))[2])
+    assert (ws["B4"].value, ws["B4"].data_type, ws["B4"].quotePrefix) == ("@SUM(A1)", "s", True)
+    document = Document(BytesIO(mid_term_docx(replace(table, public=(first,)))[2]))
+    assert document.tables[0].rows[2].cells[5].text == evil  # Word shows it as typed

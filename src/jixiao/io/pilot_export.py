@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.pilots.evaluation import MidTermTable, PreciseRow
 from jixiao.core.pilots.programme import LiaisonList
@@ -184,6 +185,19 @@ def _unit_format(value: object, unit: str) -> str:
     return f'0"{unit}"' if integral else f'0.##"{unit}"'
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _keep_text(ws: Worksheet) -> None:
+    """Text the park typed stays text: openpyxl would store “=…” as a formula; the quote prefix
+    keeps Excel from reading any of these as one when the cell is edited."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
 def xlsx_bytes(sheet: Sheet) -> bytes:
     workbook = Workbook()
     ws = workbook.active
@@ -191,6 +205,7 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     ws.title = sheet.grid.sheet_name
     write_grid(ws, sheet.grid)
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center")  # the caption
+    _keep_text(ws)
     values = {(c.row, c.col): c.value for c in sheet.grid.cells}
     for (row, col), unit in sheet.units.items():
         ws.cell(row=row + 3, column=col + 1).number_format = _unit_format(values[(row, col)], unit)
