@@ -18,6 +18,7 @@ from jixiao.core.pilots.tranches import (
     MidTermResult,
     Tranche,
     TrancheLedger,
+    payment_plan,
     split,
 )
 
@@ -162,3 +163,15 @@ def test_split_sums_exactly_and_stays_within_a_cent(total: Decimal, weights: lis
     assert sum(parts) == total
     whole = sum(weights)
     assert all(abs(p - total * w / whole) < CENT for p, w in zip(parts, weights, strict=True))
+
+
+def test_the_county_payment_plan_lists_each_park() -> None:
+    world = programme(park("200"), park("123.456789", name="二号园"))
+    rows = payment_plan(world, COUNTY, {"二号园": D("0.7")})
+    assert [(r.park, r.first, r.second, r.rest) for r in rows] == [
+        (PARK, D(60), D(100), D(40)),
+        ("二号园", D("37.037037"), D("86.419752"), D(0)),
+    ]
+    assert all(r.first + r.second + r.rest == r.total for r in rows)
+    with pytest.raises(PilotError, match="第二笔资金不得少于园区资金的50%"):
+        payment_plan(world, COUNTY, {PARK: D("0.4")})

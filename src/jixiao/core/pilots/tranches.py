@@ -7,7 +7,7 @@ Seed 四（二）: 服务计划和资金使用方案审核通过后，可先行�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -210,3 +210,29 @@ class TrancheLedger:
 def _not_before(on: date, gate: date, what: str) -> None:
     if on < gate:
         raise PilotError("paid_too_early", f"拨付日期 {on} 早于{what} {gate}")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """One park in the county's 资金拨付方案: its money and the three planned tranches."""
+
+    park: str
+    total: Decimal
+    first: Decimal
+    second: Decimal
+    rest: Decimal
+
+
+def payment_plan(
+    programme: Programme, county: str, shares: Mapping[str, Decimal] | None = None
+) -> tuple[PlanRow, ...]:
+    """The county's plan (四（一）, due 04-30): per park 30 %, the second share (50 % unless
+    ``shares`` names another for the park) and the rest; each row sums to the park's money."""
+    rows = []
+    for park in programme.county(county).parks:
+        ledger = TrancheLedger.for_park(programme, park)
+        share = (shares or {}).get(park.name)
+        if share is not None:
+            ledger = ledger.decide(CountyDecision(programme.start, "资金拨付方案", share))
+        rows.append(PlanRow(park.name, park.money, *ledger.planned()))
+    return tuple(rows)
