@@ -22,6 +22,7 @@ from docx import Document
 from openpyxl import load_workbook
 from web_world import JIANGYOU_SEED, make_org, make_region, make_user, seed
 
+from jixiao.web.cofunding.link import LinkError
 from jixiao.web.cofunding.models import CofundingPlan, FundingLink, Payment
 from jixiao.web.cofunding.services import (
     apply_to_evaluation,
@@ -450,3 +451,41 @@ def test_the_plan_page_says_when_payments_changed_since_applying(jy: JY, login: 
     assert "拨付记录已变化" not in client.get(url("plan_detail", plan.pk)).content.decode()
     record_payment(plan, "省", "57.654", date(2023, 8, 1), "", jy.owner)
     assert "拨付记录已变化" in client.get(url("plan_detail", plan.pk)).content.decode()
+
+
+def test_another_method_on_a_funding_row_is_refused_and_changes_nothing(jy: JY) -> None:
+    plan = new_plan(jy)
+    paid_002(plan, jy.owner)
+    evaluation = Evaluation.objects.get(pk=jy.evaluation.pk)
+    document = copy.deepcopy(evaluation.document)
+    document_rows(document)[TIMELY]["method"] = "judgement"  # 完成及时 scored by judgement
+    Evaluation.objects.filter(pk=evaluation.pk).update(document=document)
+    with pytest.raises(
+        LinkError, match="指标“通用指标 / 完成结果 / 完成及时”的评分方法为“judgement”"
+    ):
+        apply_to_evaluation(plan, evaluation, jy.owner)
+    after = Evaluation.objects.get(pk=evaluation.pk)
+    assert after.document == document and after.version == evaluation.version  # 执行有效 untouched
+    assert not FundingLink.objects.exists()
+
+
+def test_the_history_says_what_changed(jy: JY, login: Any) -> None:
+    plan = new_plan(jy)
+    paid_002(plan, jy.owner)
+    data = {**PLAN_FORM, "deadline": "2023-06-30"}
+    login(jy.owner).post(url("plan_edit", plan.pk), data)
+    page = login(jy.viewer).get(url("plan_detail", plan.pk)).content.decode()
+    history = page.split('id="history"')[1]
+    assert "拨付期限：2022-12-31 → 2023-06-30" in history
+    assert "省 134.52 2023-07-19" in history
+
+
+def test_the_page_in_english(jy: JY, login: Any) -> None:
+    plan = new_plan(jy)
+    paid_002(plan, jy.owner)
+    client = login(jy.owner)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(url("plan_detail", plan.pk)).content.decode()
+    assert "Co-funding and payments" in page and "Reconciliation" in page
+    assert "<td>Provincial</td>" in page and "Shortfall" in page
+    assert "582.92 is the total paid 582.926 truncated to 2 decimals" in page

@@ -157,14 +157,12 @@ def apply_to_evaluation(plan: CofundingPlan, evaluation: Evaluation, user: Any) 
     if not found:
         names = "、".join(link.INDICATORS)
         raise link.LinkError(f"评价“{evaluation.title}”中没有名为{names}的末级指标")
+    planned = [(target, link.written(target, reconciliation)) for target in found]  # may refuse
     entries: list[dict[str, Any]] = []
-    rows: list[tuple[str, str]] = []
-    skipped: list[str] = []
+    skipped = [target.label for target, values in planned if values is None]
     source = f"cofunding.plan:{plan.pk}"
-    for target in found:
-        values = link.written(target, reconciliation)
+    for target, values in planned:
         if values is None:
-            skipped.append(target.label)
             continue
         if "actual" in values:
             evaluation = update_row(
@@ -180,7 +178,7 @@ def apply_to_evaluation(plan: CofundingPlan, evaluation: Evaluation, user: Any) 
                 source=source,
             )
         entries.append({"names": list(target.names), "figure": target.figure, "written": values})
-        rows.append((target.label, link.describe(values)))
+    rows = [(" / ".join(e["names"]), link.describe(e["written"])) for e in entries]
     record, created = FundingLink.objects.get_or_create(plan=plan, evaluation=evaluation)
     before = record.rows
     record.rows = entries
@@ -218,29 +216,20 @@ def funding_rows(evaluation: Evaluation) -> dict[str, str]:
 
 def stale_links(plan: CofundingPlan) -> list[FundingLink]:
     """Linked evaluations whose written figures differ from what the payments now give."""
-    try:
-        reconciliation = check_plan(plan)
-    except core.CofundingError:
-        return []
+    reconciliation = check_plan(plan)
     stale = []
     for record in plan.links.select_related("evaluation"):
+        document = record.evaluation.document
+        rows = document_rows(document)
         for entry in record.rows:
-            target = link.Target("", tuple(entry["names"]), entry["figure"], "")
-            method = _method_of(record.evaluation, target)
+            key = find_row(document, list(entry["names"]))
+            method = str(rows[key].get("method", "")) if key is not None else ""
+            target = link.Target(key or "", tuple(entry["names"]), entry["figure"], method)
             try:
-                now = link.written(
-                    link.Target("", target.names, target.figure, method), reconciliation
-                )
+                now = link.written(target, reconciliation)
             except link.LinkError:
                 now = None
             if now != entry.get("written"):
                 stale.append(record)
                 break
     return stale
-
-
-def _method_of(evaluation: Evaluation, target: link.Target) -> str:
-    key = find_row(evaluation.document, list(target.names))
-    if key is None:
-        return ""
-    return str(document_rows(evaluation.document)[key].get("method", ""))

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.core import cofunding as core
+from jixiao.core.money import fmt, to_decimal
 from jixiao.io import cofunding_export
 from jixiao.web.cofunding import services
 from jixiao.web.cofunding.forms import PaymentForm, PlanForm
 from jixiao.web.cofunding.link import LinkError
-from jixiao.web.cofunding.models import CofundingPlan, Payment
+from jixiao.web.cofunding.models import CofundingPlan, Level, Payment
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import EditError
 from jixiao.web.evaluations.workflow import EDITABLE
@@ -39,13 +40,13 @@ from jixiao.web.orgs.roles import Flag
 PAGE_SIZE = 50
 
 
-def _plans(request: HttpRequest) -> Any:
+def _plans() -> Any:
     return CofundingPlan.objects.select_related("owner__region", "project")
 
 
 def _plan(request: HttpRequest, pk: int, flag: Flag = Flag.VIEW_EVALUATION) -> CofundingPlan:
     """The plan if the user may see it (else 404) and holds ``flag`` on its owner (else 403)."""
-    plan: CofundingPlan = get_owned(request.user, _plans(request), pk)
+    plan: CofundingPlan = get_owned(request.user, _plans(), pk)
     require_owner_flag(request.user, plan.owner, flag)
     return plan
 
@@ -53,7 +54,7 @@ def _plan(request: HttpRequest, pk: int, flag: Flag = Flag.VIEW_EVALUATION) -> C
 @require_GET
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = visible_owned(request.user, _plans(request)).prefetch_related("payments")
+    plans = visible_owned(request.user, _plans()).prefetch_related("payments")
     page = Paginator(plans.order_by("-policy_date", "name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -130,9 +131,30 @@ def _detail(
         "links": plan.links.select_related("evaluation"),
         "stale": {link.pk for link in services.stale_links(plan)},
         "candidates": _candidates(request) if can_edit else [],
-        "history": history_of(plan)[:50],
+        "history": [(entry, _summary(entry.data)) for entry in history_of(plan)[:50]],
     }
     return render(request, "cofunding/plan_detail.html", context)
+
+
+def _summary(data: dict[str, Any]) -> str:
+    """One line on what a logged action changed: fields before → after, a payment, an evaluation."""
+    if "evaluation_title" in data:
+        return str(data["evaluation_title"])
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if "payment" in data:
+        item = after or before
+        level = Level(item.get("level", "")).label if item.get("level") in Level.values else ""
+        return f"{level} {fmt(to_decimal(item.get('amount', '0')))} {item.get('paid_on', '')}"
+    if before:
+        labels = {
+            f.name: f.verbose_name
+            for f in CofundingPlan._meta.get_fields()
+            if hasattr(f, "verbose_name")
+        }
+        return "；".join(
+            f"{labels.get(k, k)}：{before.get(k) or '—'} → {after.get(k) or '—'}" for k in after
+        )
+    return ""
 
 
 def _candidates(request: HttpRequest) -> list[Evaluation]:
@@ -140,7 +162,7 @@ def _candidates(request: HttpRequest) -> list[Evaluation]:
     editable = (
         visible_evaluations(request.user)
         .filter(status__in=EDITABLE)
-        .select_related("owner")
+        .select_related("owner__region")
         .defer("document")
         .order_by("-year", "title")[:200]
     )

@@ -13,8 +13,11 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jixiao.core.money import HUNDRED, Rounding, quantize
+from jixiao.core.cofunding import PrintedNote
+from jixiao.core.money import HUNDRED, Rounding, fmt, places_of, quantize
+from jixiao.web.cofunding.models import Level
 from jixiao.web.cofunding.services import funding_rows as rows_of
 from jixiao.web.evaluations.models import Evaluation
 
@@ -45,3 +48,25 @@ def percent(value: Decimal | Fraction | None) -> str:
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
     return f"{quantize(value * HUNDRED, 2, Rounding.HALF_UP):f}"
+
+
+@register.filter
+def level_name(level: object) -> str:
+    """省/市/县 in the user's language (the core's labels are the Chinese names)."""
+    return str(Level(str(level)).label)
+
+
+ROUNDING_NAMES = {Rounding.HALF_UP: gettext_lazy("四舍五入"), Rounding.DOWN: gettext_lazy("截断")}
+
+
+@register.filter
+def printed_text(note: PrintedNote) -> str:
+    """How the printed total relates to the exact sum, in the user's language."""
+    values = {"printed": fmt(note.printed), "exact": fmt(note.exact)}
+    if note.rounding is None:
+        return _("报告所列 %(printed)s 与拨付合计 %(exact)s 不符") % values
+    return _("报告所列 %(printed)s 为拨付合计 %(exact)s %(rounding)s至 %(places)s 位小数") % {
+        **values,
+        "rounding": ROUNDING_NAMES.get(note.rounding, note.rounding.label),
+        "places": places_of(note.printed),
+    }
