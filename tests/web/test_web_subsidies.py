@@ -408,6 +408,8 @@ def test_reviewers_approve_and_the_grant_is_computed(w: Subsidies, login: Any) -
     assert log.data["before"]["status"] == "submitted"
     assert log.data["after"]["grant"] == "18.56"
     assert approved_total(w.policy) == D("18.56")
+    page = login(w.ent).get(f"/subsidies/applications/{application.pk}/").content.decode()
+    assert "状态：已提交 → 已通过" in page and "补贴金额（万元）：— → 18.56" in page
 
 
 def test_the_finance_bureau_reviewer_may_reject_with_a_reason(w: Subsidies, login: Any) -> None:

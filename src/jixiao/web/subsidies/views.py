@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -280,10 +281,42 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "blacklisted": application.credit_code in services.blacklist_of(application.policy)
         if can_review
         else False,
-        "history": history_of(application),
+        "history": [(entry, _changes(entry.data)) for entry in history_of(application)],
         "form": DecisionForm(),
     }
     return render(request, "subsidies/application_detail.html", context)
+
+
+FIELD_LABELS = {
+    "enterprise_name": gettext_lazy("企业名称"),
+    "credit_code": gettext_lazy("统一社会信用代码"),
+    "category": gettext_lazy("补贴类别"),
+    "cost": gettext_lazy("费用金额（万元）"),
+    "period": gettext_lazy("费用发生期间"),
+    "status": gettext_lazy("状态"),
+    "reason": gettext_lazy("审核意见"),
+    "grant": gettext_lazy("补贴金额（万元）"),
+}
+
+
+def _changes(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, before, after) of each field an entry changed; statuses in words."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    statuses = dict(Status.choices)
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        return str(statuses.get(value, value)) if field == "status" else str(value)
+
+    return [
+        (str(label), shown(field, before.get(field)), shown(field, after.get(field)))
+        for field, label in FIELD_LABELS.items()
+        if field in before or field in after
+        if before.get(field) != after.get(field)
+    ]
 
 
 @require_POST
