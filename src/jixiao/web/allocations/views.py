@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,6 +44,15 @@ from jixiao.web.orgs.permissions import (
 from jixiao.web.orgs.roles import Flag
 
 PAGE_SIZE = 50
+ACTIONS = {
+    "jixiao.allocation.created": gettext_lazy("新建分配"),
+    "jixiao.allocation.settings.changed": gettext_lazy("修改设置"),
+    "jixiao.allocation.candidate.added": gettext_lazy("添加分配对象"),
+    "jixiao.allocation.candidate.removed": gettext_lazy("删除分配对象"),
+    "jixiao.allocation.candidates.imported": gettext_lazy("导入分配对象"),
+    "jixiao.allocation.computed": gettext_lazy("计算分配"),
+    "jixiao.allocation.confirmed": gettext_lazy("确认分配"),
+}
 EXPORTS = {"xlsx": (xlsx_bytes, XLSX_MIMETYPE), "docx": (docx_bytes, DOCX_MIMETYPE)}
 
 
@@ -107,10 +117,15 @@ def _page(
         "result": run.result,
         "can_edit": can_edit,
         "can_export": Flag.EXPORT_EVALUATION in flags and run.result is not None,
-        "history": history_of(run)[:50],
+        "history": [
+            (entry, ACTIONS.get(entry.action, entry.action)) for entry in history_of(run)[:50]
+        ],
         "settings_form": forms.get("settings_form")
-        or RunForm(instance=run, projects=Project.objects.filter(owner=run.owner)),
-        "candidate_form": forms.get("candidate_form") or CandidateForm(columns=columns),
+        or RunForm(
+            instance=run, projects=Project.objects.filter(owner=run.owner), auto_id="settings_%s"
+        ),
+        "candidate_form": forms.get("candidate_form")
+        or CandidateForm(columns=columns, auto_id="candidate_%s"),
         "upload_form": forms.get("upload_form") or UploadForm(),
         "error": forms.get("error"),
     }
@@ -134,7 +149,12 @@ def _failed(
 @login_required
 def run_settings(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, Flag.EDIT_EVALUATION)
-    form = RunForm(request.POST, instance=run, projects=Project.objects.filter(owner=run.owner))
+    form = RunForm(
+        request.POST,
+        instance=run,
+        projects=Project.objects.filter(owner=run.owner),
+        auto_id="settings_%s",
+    )
     if not form.is_valid():
         return _failed(request, run, _("设置有误，未保存。"), settings_form=form)
     run = _run(request, pk, Flag.EDIT_EVALUATION)  # is_valid() wrote into the instance
@@ -150,7 +170,7 @@ def run_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, Flag.EDIT_EVALUATION)
-    form = CandidateForm(request.POST, columns=list(run.attributes))
+    form = CandidateForm(request.POST, columns=list(run.attributes), auto_id="candidate_%s")
     if not form.is_valid():
         return _failed(request, run, _("分配对象有误，未保存。"), candidate_form=form)
     try:
