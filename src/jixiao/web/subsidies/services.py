@@ -292,6 +292,8 @@ def decide(application: Application, user: Any, *, approve: bool, reason: str = 
     if not approve and not reason:
         raise SubsidyActionError(_("驳回时必须填写理由"))
     with transaction.atomic():
+        # the policy row first: grants sharing a cap are decided one at a time
+        SubsidyPolicy.objects.select_for_update().filter(pk=application.policy_id).first()
         locked = (
             Application.objects.select_for_update()
             .select_related("category", "policy")
