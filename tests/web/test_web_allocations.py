@@ -504,3 +504,33 @@ def test_writes_need_the_csrf_token(world, login, run: AllocationRun, name: str)
     )
     assert client.post(url(name, run), data).status_code == 403
     assert snapshot(run) == before
+
+
+def test_a_run_without_declared_columns_enters_its_factor_and_rule_attributes(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.owner)
+    client.post(
+        reverse("allocations:new"),
+        {
+            "owner": world.department.pk,
+            "name": "简单分配",
+            "year": "2022",
+            "pot": "10",
+            "title": "分配表",
+            "candidate_label": "企业名称",
+            "rounding": "largest_remainder",
+            "factors_text": "营业收入",
+            "rules_text": "地区 | = | 南湖区",
+        },
+    )
+    run = AllocationRun.objects.get(name="简单分配")
+    page = client.get(url("detail", run)).content.decode()
+    assert 'name="attr_0"' in page and 'name="attr_1"' in page
+    for name, income, area in [("甲", "3", "南湖区"), ("乙", "1", "南湖区"), ("丙", "9", "秀洲区")]:
+        response = client.post(
+            url("candidate_add", run), {"name": name, "attr_0": income, "attr_1": area}
+        )
+        assert response.status_code == 302
+    assert run.candidates.get(name="丙").attributes == {"营业收入": "9", "地区": "秀洲区"}
+    client.post(url("compute", run))
+    assert amounts(run) == [("甲", "7.50"), ("乙", "2.50")]
+    assert run.result is not None and run.result["excluded"][0]["reason"] == "不符合“地区=南湖区”"

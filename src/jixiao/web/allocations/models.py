@@ -118,6 +118,11 @@ class AllocationRun(models.Model):
         candidate list may still be empty."""
         return from_document(self.plain(candidates), self.name, draft=True)
 
+    def columns(self) -> list[dict[str, str]]:
+        """The attribute columns shown and entered: the declared ones, then any factor or rule
+        attribute not declared (as the allocation file reads them)."""
+        return [{"name": c.name, "label": c.label} for c in self.document([]).columns]
+
 
 class Candidate(models.Model):
     run = models.ForeignKey(

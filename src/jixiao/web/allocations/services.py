@@ -171,7 +171,7 @@ def replace_candidates(
     """The imported sheet becomes the candidate list (all or nothing); new attribute columns
     are added to the run. Returns the number of candidates."""
     _require_draft(run)
-    known = {a["name"] for a in run.attributes}
+    known = {c["name"] for c in run.columns()}
     added = [{"name": c.name, "label": c.label} for c in imported.columns if c.name not in known]
     run.attributes = [*run.attributes, *added]
     candidates = [

@@ -102,7 +102,7 @@ def _page(
 ) -> HttpResponse:
     flags = flags_for_owner(request.user, run.owner)
     can_edit = Flag.EDIT_EVALUATION in flags and not run.locked
-    columns = list(run.attributes)
+    columns = run.columns()
     candidates = list(run.candidates.all())
     context: dict[str, Any] = {
         "run": run,
@@ -170,7 +170,7 @@ def run_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, Flag.EDIT_EVALUATION)
-    form = CandidateForm(request.POST, columns=list(run.attributes), auto_id="candidate_%s")
+    form = CandidateForm(request.POST, columns=run.columns(), auto_id="candidate_%s")
     if not form.is_valid():
         return _failed(request, run, _("分配对象有误，未保存。"), candidate_form=form)
     try:
