@@ -241,3 +241,11 @@ def test_arrival_rate_and_shortfall(
     assert rec.paid == sum(amt for _, amt, _ in paid)
     assert rec.expected == total
     assert rec.shortfall == sum(line.shortfall for line in rec.lines)
+
+
+def test_loose_input_is_kept_exact() -> None:
+    item = cf.Payment("省级", "134.52", POLICY)  # type: ignore[arg-type]
+    assert item.level is Level.PROVINCE and item.amount == D("134.52")
+    assert Plan("640.58", CostShare.parse("3:3:4"), POLICY, DEADLINE).approved_total == D(  # type: ignore[arg-type]
+        "640.58"
+    )

@@ -182,7 +182,7 @@ class Plan:
     deadline: date
 
     def __post_init__(self) -> None:
-        amount(self.approved_total, "批复总额")
+        object.__setattr__(self, "approved_total", amount(self.approved_total, "批复总额"))
         if self.deadline < self.policy_date:
             raise CofundingError("拨付期限", f"{self.deadline} 早于政策日期 {self.policy_date}")
 
@@ -205,9 +205,9 @@ class Payment:
     paid_on: date
     reference: str = ""
 
-    def __post_init__(self) -> None:
-        level_of(self.level)
-        amount(self.amount, "拨付金额", positive=True)
+    def __post_init__(self) -> None:  # "省" and "134.52" are accepted and kept as Level/Decimal
+        object.__setattr__(self, "level", level_of(self.level))
+        object.__setattr__(self, "amount", amount(self.amount, "拨付金额", positive=True))
 
 
 def payment(level: object, value: object, paid_on: date, reference: str = "") -> Payment:
@@ -307,7 +307,7 @@ def reconcile(plan: Plan, payments: Iterable[Payment]) -> Reconciliation:
                 f"第 {number} 笔拨付（{item.level.label}，{item.paid_on}）的拨付日期",
                 f"早于政策日期 {plan.policy_date}",
             )
-        by_level[level_of(item.level)].append(item)
+        by_level[item.level].append(item)
     expected = plan.expected
     lines = []
     for level in LEVELS:
