@@ -5,7 +5,11 @@ N varied 自评表 cases (default 1,000) are made from seed 004 (株洲 温暖�
 and the published figures of every case, and each is built with ``jixiao.io.cases.from_document``
 and reviewed (``jixiao.core.review.review``) outside the timed stages. Then, on one core:
 
-* docx — ``exporters.get("self", "docx").render(case, report)`` for N cases, files written;
+* docx — ``exporters.get("self", "docx").render(case, report)`` for N cases, files written
+  (the fast path: prototype elements made once by python-docx, copied per document);
+* docx reference — the same tables through python-docx's objects cell by cell
+  (``docx_export.reference_document_bytes``, the path the fast one is checked against) for R
+  cases (default 50), in the same run, so that the two rates compare on a shared machine;
 * xlsx — the same with ``"xlsx"``;
 * pdf — the same with ``"pdf"`` (LibreOffice headless, one process per file) for P cases,
   stopped after ``--pdf-seconds``; skipped when ``soffice`` is missing;
@@ -40,8 +44,11 @@ import openpyxl
 
 from jixiao.core.case import Case
 from jixiao.core.review import TableReport, review
+from jixiao.core.tables import TableKind, build_table
 from jixiao.io import batch_audit, cases, exporters
+from jixiao.io.docx_export import reference_document_bytes
 from jixiao.io.import_selfeval import import_file
+from jixiao.io.table_grid import grid_for
 
 SEED_FILE = (
     Path(__file__).resolve().parent.parent / "examples/seeds/004-zhuzhou-warm-enterprise.yaml"
@@ -178,6 +185,16 @@ def render_all(
     return Stage(fmt, done, time.perf_counter() - start)
 
 
+def render_reference(made: list[tuple[Case, TableReport]], folder: Path) -> Stage:
+    """The 自评表 .docx through python-docx's objects (the slow path), as the exporter builds it."""
+    folder.mkdir()
+    start = time.perf_counter()
+    for number, (case, report) in enumerate(made):
+        grid = grid_for(build_table(TableKind.SELF, case, report))
+        (folder / f"{number:04d}.docx").write_bytes(reference_document_bytes(grid))
+    return Stage("docx reference", len(made), time.perf_counter() - start)
+
+
 def over_files(name: str, paths: list[Path], work: Callable[[Path], object]) -> Stage:
     start = time.perf_counter()
     for path in paths:
@@ -206,6 +223,9 @@ def verdict(ok: bool) -> str:
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=1000, help=".docx and .xlsx files (1000)")
+    parser.add_argument(
+        "--reference", type=int, default=50, help=".docx files by the python-docx path (50)"
+    )
     parser.add_argument("--pdfs", type=int, default=100, help=".pdf files (100)")
     parser.add_argument(
         "--pdf-seconds", type=float, default=180.0, help="stop the PDF stage after this (180)"
@@ -214,8 +234,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="100 files and 5 PDFs")
     args = parser.parse_args(argv)
     if args.quick:
-        args.files, args.pdfs = 100, 5
+        args.files, args.pdfs, args.reference = 100, 5, 20
     args.pdfs = min(args.pdfs, args.files)
+    args.reference = min(args.reference, args.files)
     return args
 
 
@@ -248,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         import_file(warm / "xlsx" / "0.xlsx")
 
         stages.append(render_all("docx", made, root / "docx"))
+        reference = render_reference(made[: args.reference], root / "docx-reference")
+        stages.append(reference)
         stages.append(render_all("xlsx", made, root / "xlsx"))
         if soffice is None:
             print("pdf:     skipped, LibreOffice (soffice) is not installed")
@@ -258,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             stages.append(pdf)
         sizes = {
             fmt: sum(p.stat().st_size for p in (root / fmt).iterdir())
-            for fmt in ("docx", "xlsx", "pdf")
+            for fmt in ("docx", "docx-reference", "xlsx", "pdf")
             if (root / fmt).is_dir()
         }
 
@@ -278,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print("-" * len(head))
     for stage in stages:
-        reads = stage.name not in ("docx", "xlsx", "pdf") and floor.seconds
+        reads = stage.name not in ("docx", "docx reference", "xlsx", "pdf") and floor.seconds
         ratio = f"{stage.seconds / floor.seconds:.2f}" if reads else ""
-        size = sizes.get(stage.name)
+        size = sizes.get(stage.name.replace(" ", "-"))
         note = stage.note or (f"{size / stage.files / 1024:.1f} KB/file" if size else "")
         print(
             f"{stage.name:<24}{stage.files:>7,}{stage.seconds:>10.2f}{stage.rate:>10.1f}"
@@ -301,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     ratio = audit.seconds / floor.seconds if floor.seconds else float("inf")
     print()
     print(f"{'.docx ≥ 50/s:':<28}{docx.rate:,.1f}/s — {verdict(docx.rate >= DOCX_GOAL)}")
+    if reference.rate:
+        print(
+            f"{'.docx fast / reference:':<28}{docx.rate / reference.rate:,.1f}× "
+            f"({reference.rate:,.1f}/s through python-docx's objects, same run)"
+        )
     in_time = scaled < AUDIT_GOAL_SECONDS
     extra = "" if audit.files == 1000 else f" (scaled to 1,000 files from {audit.files:,})"
     print(f"{'batch audit < 60 s:':<28}{scaled:.1f} s{extra} — {verdict(in_time)}")

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from zipfile import ZipFile
 
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.table import Table
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.core.review import review
+from jixiao.core.tables import TableKind, TableMismatchError, build_table
 from jixiao.io import exporters, rulesets
 from jixiao.io.cases import load
-from jixiao.io.docx_export import ScoringDocx, SelfEvaluationDocx, SummaryDocx
+from jixiao.io.docx_export import (
+    ScoringDocx,
+    SelfEvaluationDocx,
+    SummaryDocx,
+    document_bytes,
+    reference_document_bytes,
+)
+from jixiao.io.table_grid import CellKind, Grid, GridCell, grid_for, printable
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -306,3 +318,140 @@ def test_completion_table_of_001() -> None:
             "continue",
         ]
     assert [v_merge(table, r, 5) for r in (19, 20, 21)] == [None, None, None]
+
+
+# --- the fast path equals python-docx's own document ----------------------------------------------
+
+
+def parts(content: bytes) -> dict[str, bytes]:
+    with ZipFile(BytesIO(content)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def same_document(grid: Grid) -> None:
+    fast, reference = parts(document_bytes(grid)), parts(reference_document_bytes(grid))
+    assert fast.keys() == reference.keys()
+    assert fast["word/document.xml"] == reference["word/document.xml"]
+    assert fast == reference  # styles, settings, theme, properties: the same bytes too
+
+
+def seed_grids() -> list[tuple[str, Grid]]:
+    grids = []
+    for path in sorted(SEEDS.glob("*.yaml")):
+        document = load(path)
+        report = review(document, rulesets.load(document.rules or "national"))
+        for kind in TableKind:
+            try:
+                model = build_table(kind, document, report)
+            except TableMismatchError:
+                continue
+            grids.append((f"{path.stem}:{kind.value}", grid_for(model)))
+    return grids
+
+
+@pytest.mark.parametrize(
+    ("name", "grid"), seed_grids(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_fast_path_equals_python_docx_for_every_seed_table(name: str, grid: Grid) -> None:
+    same_document(grid)
+
+
+def test_fast_path_texts_with_tabs_breaks_and_edge_spaces_and_block_merges() -> None:
+    grid = Grid(
+        title=" 标题 ",
+        sheet_name="s",
+        widths=(3, 5, 7, 2),
+        cells=(
+            GridCell(0, 0, "甲\t乙\n丙", CellKind.TEXT, rowspan=2, colspan=2),
+            GridCell(0, 2, " 前后 ", CellKind.HEAD),
+            GridCell(1, 3, Decimal("89.891"), CellKind.PERCENT),
+            GridCell(2, 1, Decimal("8.5"), CellKind.SCORE, rowspan=2, colspan=3),
+            GridCell(3, 0, None, CellKind.WEIGHT),
+        ),
+        rows=4,
+        header_row=1,
+        caption="单位：万元",
+        notes=("备注：", "1. 说明\t一"),
+        landscape=True,
+    )
+    same_document(grid)
+    table = Document(BytesIO(document_bytes(grid))).tables[0]
+    assert table.cell(0, 0).text == "甲\t乙\n丙" and table.cell(1, 1)._tc is table.cell(0, 0)._tc
+    assert table.cell(3, 3)._tc is table.cell(2, 1)._tc and table.cell(2, 1).text == "8.5"
+    assert table.cell(1, 3).text == "89.89%"
+
+
+def any_text(size: int) -> st.SearchStrategy[str]:
+    """What a Grid holds: any text an Office file can store (grid_for drops the rest)."""
+    letters = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n ")
+    return st.text(letters, max_size=size)
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> Grid:
+    """Random tables: cells of random spans over free positions, some positions left blank."""
+    rows, columns = draw(st.integers(1, 6)), draw(st.integers(1, 5))
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    kinds = st.sampled_from(list(CellKind))
+    for row in range(rows):
+        for col in range(columns):
+            if (row, col) in taken or (draw(st.booleans()) and draw(st.booleans())):
+                continue
+            width = 1
+            while col + width < columns and (row, col + width) not in taken:
+                width += 1
+            span = draw(st.integers(1, width))
+            rowspan = draw(st.integers(1, rows - row))
+            while any(
+                (r, c) in taken for r in range(row, row + rowspan) for c in range(col, col + span)
+            ):
+                rowspan -= 1
+            taken.update((r, c) for r in range(row, row + rowspan) for c in range(col, col + span))
+            kind = draw(kinds)
+            value = draw(st.decimals(0, 1000, places=2)) if kind.numeric else draw(any_text(8))
+            cells.append(GridCell(row, col, value, kind, rowspan, span))
+    return Grid(
+        title=draw(any_text(10)),
+        sheet_name="s",
+        widths=tuple(draw(st.lists(st.integers(1, 40), min_size=columns, max_size=columns))),
+        cells=tuple(cells),
+        rows=rows,
+        header_row=draw(st.integers(0, rows - 1)),
+        caption=draw(any_text(5)),
+        notes=tuple(draw(st.lists(any_text(6), max_size=2))),
+        landscape=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids())
+def test_fast_path_equals_python_docx_for_any_grid(grid: Grid) -> None:
+    same_document(grid)
+
+
+def test_characters_an_office_file_cannot_hold_are_dropped() -> None:
+    grid = printable(
+        Grid(
+            title="标\x08题",
+            sheet_name="s",
+            widths=(1, 1),
+            cells=(GridCell(0, 0, "a\x00b\tc"), GridCell(0, 1, Decimal(1), CellKind.SCORE)),
+            rows=1,
+            header_row=0,
+            notes=("\x1f注",),
+        )
+    )
+    assert (grid.title, grid.cells[0].value, grid.notes) == ("标题", "ab\tc", ("注",))
+    same_document(grid)
+    assert Document(BytesIO(document_bytes(grid))).tables[0].cell(0, 0).text == "ab\tc"
+
+
+def test_column_widths_are_in_the_grid_too(zhuzhou: DocxDocument) -> None:
+    """LibreOffice (so the PDF) lays columns out by w:gridCol, Word by each cell's w:tcW."""
+    table = zhuzhou.tables[0]
+    grid = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    cells = [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in table.rows[8]._tr.tc_lst]
+    assert grid == cells
+    assert grid[0] > 1.5 * grid[5]  # the 一级指标 column is wider than 分值, as in the grid
+    assert abs(sum(grid) - 9638) <= 8  # A4 less 2 cm margins each side, in twips

@@ -158,7 +158,7 @@ def test_self_style_borders_fonts_widths_page(zhuzhou: Worksheet) -> None:
     assert ws["A17"].border.bottom.style == "thin"
     assert ws["C11"].font.name == "宋体"
     assert ws["C11"].alignment.wrap_text
-    assert ws.column_dimensions["H"].width == 24
+    assert ws.column_dimensions["H"].width == 23
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)  # 9 = A4
     assert ws.print_title_rows == "$10:$10"
 

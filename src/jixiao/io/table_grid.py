@@ -7,7 +7,8 @@ decides fonts, number formats and widths in its own units.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -99,14 +100,42 @@ class _Builder:
 
 def grid_for(table: Table | ScoreSheet | CompletionTable) -> Grid:
     if isinstance(table, ScoreSheet):
-        return score_sheet_grid(table)
-    if isinstance(table, CompletionTable):
-        return completion_grid(table)
-    if isinstance(table, SelfEvaluationTable):
-        return self_evaluation_grid(table)
-    if isinstance(table, ScoringTable):
-        return scoring_grid(table)
-    return summary_grid(table)
+        grid = score_sheet_grid(table)
+    elif isinstance(table, CompletionTable):
+        grid = completion_grid(table)
+    elif isinstance(table, SelfEvaluationTable):
+        grid = self_evaluation_grid(table)
+    elif isinstance(table, ScoringTable):
+        grid = scoring_grid(table)
+    else:
+        grid = summary_grid(table)
+    return printable(grid)
+
+
+# Characters XML 1.0 cannot hold (Word and Excel files are XML): C0 controls but tab and line
+# breaks, and U+FFFE/U+FFFF. A text pasted with one would otherwise fail the whole export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def printable(grid: Grid) -> Grid:
+    """``grid`` without the characters an Office file cannot store (usually none: no copy)."""
+
+    def clean(text: str) -> str:
+        return _NOT_XML.sub("", text)
+
+    texts = (grid.title, grid.caption, *grid.notes)
+    dirty = [c for c in grid.cells if isinstance(c.value, str) and _NOT_XML.search(c.value)]
+    if not dirty and not any(_NOT_XML.search(text) for text in texts):
+        return grid
+    return replace(
+        grid,
+        title=clean(grid.title),
+        caption=clean(grid.caption),
+        notes=tuple(map(clean, grid.notes)),
+        cells=tuple(
+            replace(c, value=clean(c.value)) if isinstance(c.value, str) else c for c in grid.cells
+        ),
+    )
 
 
 # 项目支出绩效自评表 ------------------------------------------------------------------------------
@@ -182,7 +211,7 @@ def self_evaluation_grid(table: SelfEvaluationTable) -> Grid:
     return Grid(
         title=table.head.title,
         sheet_name="自评表",
-        widths=(12, 18, 20, 22, 22, 8, 9, 24),
+        widths=(16, 15, 17, 19, 19, 9, 14, 23),
         cells=tuple(b.cells),
         rows=b.row,
         header_row=header_row,
@@ -273,7 +302,7 @@ def summary_grid(table: SummaryTable) -> Grid:
     return Grid(
         title=table.head.title,
         sheet_name="汇总表",
-        widths=(6, 24, 44, 12, 12, 11, 10),
+        widths=(8, 22, 40, 12, 12, 12, 10),
         cells=tuple(b.cells),
         rows=b.row,
         header_row=0,
