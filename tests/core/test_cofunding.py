@@ -246,6 +246,5 @@ def test_arrival_rate_and_shortfall(
 def test_loose_input_is_kept_exact() -> None:
     item = cf.Payment("省级", "134.52", POLICY)  # type: ignore[arg-type]
     assert item.level is Level.PROVINCE and item.amount == D("134.52")
-    assert Plan("640.58", CostShare.parse("3:3:4"), POLICY, DEADLINE).approved_total == D(  # type: ignore[arg-type]
-        "640.58"
-    )
+    plan = Plan("640.58", CostShare.parse("3:3:4"), POLICY, DEADLINE)  # type: ignore[arg-type]
+    assert plan.approved_total == D("640.58")
