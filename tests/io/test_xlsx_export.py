@@ -6,9 +6,12 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from builders import group, leaf, tree
+from jixiao.core.case import Case, CaseMeta
 from jixiao.core.review import review
 from jixiao.core.tables import TableKind, TableMismatchError
 from jixiao.io import exporters, rulesets
@@ -337,3 +340,24 @@ def test_a_summary_file_is_no_score_sheet() -> None:
     document = load(SEEDS / SUMMARY)
     with pytest.raises(TableMismatchError):
         exporter.render(document, review(document, rulesets.load("national")))
+
+
+def test_a_control_character_in_a_text_does_not_break_the_files() -> None:
+    case = Case(
+        meta=CaseMeta(project="测试\x08项目", department="测试部门", year=2022),
+        tree=tree(group("产出", leaf("数\x00量", weight=100, method="judgement", published=90))),
+    )
+    report = review(case, rulesets.load("national"))
+    for fmt in ("xlsx", "docx"):
+        exporter = exporters.get("scoring", fmt)
+        assert exporter is not None
+        content = exporter.render(case, report).content
+        if fmt == "xlsx":
+            ws = load_workbook(BytesIO(content)).active
+            assert ws is not None
+            assert ws["B3"].value == "测试项目"
+            assert "数量" in [value for row in ws.iter_rows(values_only=True) for value in row]
+        else:
+            assert "数量" in {
+                cell.text for row in Document(BytesIO(content)).tables[0].rows for cell in row.cells
+            }
