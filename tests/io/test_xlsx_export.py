@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from builders import group, leaf, tree
 from jixiao.core.case import Case, CaseMeta
+from jixiao.core.indicators import Deduction
 from jixiao.core.review import review
 from jixiao.core.tables import TableKind, TableMismatchError
 from jixiao.io import exporters, rulesets
 from jixiao.io.cases import load
 from jixiao.io.xlsx_export import ScoringXlsx, SelfEvaluationXlsx, SummaryXlsx
 
+D = Decimal
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZHUZHOU = "004-zhuzhou-warm-enterprise.yaml"
@@ -361,3 +364,32 @@ def test_a_control_character_in_a_text_does_not_break_the_files() -> None:
             assert "数量" in {
                 cell.text for row in Document(BytesIO(content)).tables[0].rows for cell in row.cells
             }
+
+
+def test_deductions_and_rescaling_add_a_total_row_below_the_sum() -> None:
+    case = Case(
+        meta=CaseMeta(project="测试项目", department="测试部门", year=2022),
+        tree=tree(
+            group(
+                "产出",
+                leaf("数量", weight=50, method="judgement", published=45, rationale="少做一项"),
+                leaf("质量", weight=50, not_applicable=True),
+            ),
+            deductions=(
+                Deduction("工作配合", per_occurrence=D("0.5"), occurrences=2, reason="配合"),
+            ),
+        ),
+    )
+    report = review(case, rulesets.load("national"))
+    for table in ("score_sheet", "completion"):
+        exporter = exporters.get(table, "xlsx")
+        assert exporter is not None
+        ws = load_workbook(BytesIO(exporter.render(case, report).content)).active
+        assert ws is not None
+        rows = [row for row in ws.iter_rows(values_only=True) if any(v is not None for v in row)]
+        total_at = next(i for i, row in enumerate(rows) if row[0] == "合计")
+        assert 45 in rows[total_at]  # the indicators' sum; the 不适用 row adds nothing
+        assert "不适用" in rows[total_at - 1]
+        assert -1 in rows[total_at + 1]  # 工作配合: 2 × 0.5
+        last = rows[total_at + 2]
+        assert str(last[0]).startswith("总分") and 89 in last  # 45 / 50 × 100 − 1
