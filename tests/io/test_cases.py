@@ -516,3 +516,12 @@ def test_a_department_summary_has_no_narrative(tmp_path: Path) -> None:
     error = refused(path)
     assert_names(error, path, line_of(text, "narrative:"), "narrative")
     assert "部门汇总表没有评价报告" in error.message
+
+
+def test_an_impossible_date_is_a_field_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "bad-date.yaml"
+    path.write_text("meta:\n  project: 测试\n  published_on: 2023-13-01\n", encoding="utf-8")
+    with pytest.raises(CaseError) as caught:
+        load(path)
+    assert "bad-date.yaml" in str(caught.value)
+    assert yaml_lines.load("d: 2023-13-01")["d"] == "2023-13-01"

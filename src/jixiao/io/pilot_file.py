@@ -85,19 +85,6 @@ def load(path: Path | str) -> PilotFile:
     return from_document(read_document(path), str(path))
 
 
-class _Loader(yaml_lines._ExactLoader):
-    """The exact loader, whose impossible dates (2023-13-01) stay text for the field check."""
-
-
-def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError:
-        return str(node.value)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
 _OS_ERRORS = {
     errno.ENOENT: "文件不存在",
     errno.EACCES: "无权限读取",
@@ -123,7 +110,7 @@ def read_document(path: Path) -> Any:
         message = _OS_ERRORS.get(error.errno or 0, f"无法读取（{error.strerror}）")
         raise PilotFileError(name, message) from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml_lines.load(text)  # impossible dates stay text for the field check
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise PilotFileError(name, f"YAML/JSON 语法错误：{error.problem or ''}", line) from None

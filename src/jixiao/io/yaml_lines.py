@@ -57,7 +57,17 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
     return result
 
 
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A date or time as YAML reads it; an impossible one (``2023-13-01``) stays text, so the
+    schema refuses it by field instead of the reader crashing."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return str(loader.construct_scalar(node))
+
+
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _ExactLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
