@@ -354,7 +354,7 @@ def score_sheet_grid(table: ScoreSheet) -> Grid:
     return Grid(
         title=table.head.title,
         sheet_name="得分表",
-        widths=(*(12, 14, 16)[:levels], 44, 8, 8, 26),
+        widths=(*(12, 14, 16)[:levels], 40, 10, 10, 26),
         cells=tuple(b.cells),
         rows=b.row,
         header_row=0,
