@@ -277,3 +277,12 @@ def test_a_grade_correctly_capped_by_the_region_is_not_a_mismatch() -> None:
 def test_full_points_that_come_from_rounding_are_not_missed_but_full() -> None:
     t = tree(ratio("a", "100", "99.99", "10", "10"), filler("90"))  # 9.999 → 10.00
     assert run(t) == []
+
+
+def test_a_printed_figure_equal_to_the_exact_value_still_follows_the_rule_sets_rounding() -> None:
+    """9.5 printed for exactly 9.5: fine when rounding to cents, a rounding variant when the
+    rule set takes whole points down (its figure would be 9)."""
+    assert compare_printed(Decimal("9.5"), Decimal("9.5"), national()).ok
+    check = compare_printed(Decimal("9.5"), Decimal("9.5"), national(rounding="whole_down"))
+    assert not check.ok and check.seen is Rounding.HALF_UP and check.expected == Decimal(9)
+    assert compare_printed(Decimal("9"), Decimal("9"), national(rounding="whole_down")).ok

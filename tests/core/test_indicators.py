@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, replace
 from decimal import Decimal
+
+import pytest
 
 from builders import group, leaf, tree
 from jixiao.core.indicators import (
@@ -193,3 +196,19 @@ def test_indicators_are_immutable_values() -> None:
     assert a == b
     assert isinstance(a, Indicator)
     assert a.method is not None and a.method.code == "ratio_positive"
+
+
+def test_an_indicator_is_an_immutable_record() -> None:
+    row = Indicator("数量", weight=D(10), target="≥95%", facts={"missed": 1})
+    with pytest.raises(FrozenInstanceError):
+        row.name = "质量"  # type: ignore[misc]
+    changed = replace(row, name="质量", published_score=D(9))
+    assert (changed.name, changed.weight, changed.target, changed.published_score) == (
+        "质量",
+        D(10),
+        "≥95%",
+        D(9),
+    )
+    assert changed.facts == {"missed": 1} and row.name == "数量"
+    assert replace(changed, name="数量", published_score=None) == row
+    assert Indicator("x").facts == {} and Indicator("x").children == ()

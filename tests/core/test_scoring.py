@@ -909,3 +909,52 @@ def test_points_always_lie_between_zero_and_the_weight(code: str, data: st.DataO
     else:
         assert Decimal(0) <= result.value <= row.effective_weight
         assert Decimal(0) <= rules.round(result.value) <= row.effective_weight
+
+
+class TestOutcomeFormula:
+    """Methods hand their formula over as a callable: the text is written only when read."""
+
+    def test_the_formula_is_not_written_until_it_is_read(self) -> None:
+        calls: list[int] = []
+
+        def formula() -> str:
+            calls.append(1)
+            return "9 / 10 × 10 = 9"
+
+        result = Outcome(D(9), formula, met=False)
+        assert calls == []
+        assert result.value == D(9) and result.computable and result.met is False
+        assert result.formula == "9 / 10 × 10 = 9"
+        assert result.formula == "9 / 10 × 10 = 9"  # written again: the same text
+        assert len(calls) == 2
+
+    def test_a_written_formula_and_a_lazy_one_are_the_same_outcome(self) -> None:
+        lazy = Outcome(D(9), lambda: "9 ≥ 8 → 9", band=None, met=True)
+        written = Outcome(D(9), "9 ≥ 8 → 9", met=True)
+        assert lazy == written and hash(lazy) == hash(written)
+        assert lazy != Outcome(D(9), "9 ≥ 8 → 10", met=True)
+        assert repr(lazy) == repr(written)
+        assert "formula='9 ≥ 8 → 9'" in repr(lazy)
+
+    def test_an_outcome_pickles_with_its_text(self) -> None:
+        import pickle
+
+        row = leaf(
+            "资金拨付及时率", weight="10", target="≥95%", actual="90%", method="ratio_positive"
+        )
+        result = outcome(row)
+        copied = pickle.loads(pickle.dumps(result))
+        assert copied == result
+        assert copied.formula == result.formula == "90 / 95 × 10 = 9.47"
+
+    @pytest.mark.parametrize("code", sorted(REGISTRY))
+    @settings(max_examples=20, deadline=None)
+    @given(data=st.data())
+    def test_every_method_gives_a_formula_text(self, code: str, data: st.DataObject) -> None:
+        if code in JUDGEMENT_METHODS:
+            row: Indicator = leaf("x", weight="10", method=code, target="健全", actual="健全")
+            rules, money = national(), None
+        else:
+            row, rules, money = data.draw(inputs(code))
+        result = outcome(row, rules, money)
+        assert isinstance(result.formula, str) and result.formula

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
-from jixiao.core.indicators import ProblemCode, TreeProblem
+from jixiao.core.indicators import Indicator, ProblemCode, TreeProblem
 from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
 from jixiao.core.rules import (
     ExecutionDenominator,
@@ -73,9 +73,18 @@ def fingerprint(identity: str, code: Code, path: str) -> str:
 class _Collector:
     """Builds findings for one table, fingerprinting each against the table's identity."""
 
+    __slots__ = ("_identity", "findings", "meta")
+
     def __init__(self, meta: CaseMeta) -> None:
-        self.identity = meta.identity
+        self.meta = meta
+        self._identity: str | None = None  # worked out at the first finding
         self.findings: list[Finding] = []
+
+    @property
+    def identity(self) -> str:
+        if self._identity is None:
+            self._identity = self.meta.identity
+        return self._identity
 
     def add(self, code: Code, severity: Severity, path: str, message: str) -> None:
         self.findings.append(
@@ -95,6 +104,8 @@ class Comparison:
 
 def compare_printed(exact: Decimal, printed: Decimal, rules: RuleSet) -> Comparison:
     """Does ``printed`` come from ``exact`` by the rule set's rounding, another one, or neither?"""
+    if exact == printed and rules.rounding is not Rounding.WHOLE_DOWN:
+        return Comparison(True, rules.rounding, printed, True)  # the rounding keeps it as is
     places = places_of(printed)
     expected = quantize(exact, places, rules.rounding)
     if expected == printed:
@@ -104,6 +115,17 @@ def compare_printed(exact: Decimal, printed: Decimal, rules: RuleSet) -> Compari
             return Comparison(False, mode, expected, True)
     within = abs(printed - exact) <= rules.tolerance
     return Comparison(False, None, expected, within)
+
+
+_WHOLE_DOWN = Rounding.WHOLE_DOWN
+_NOT_APPLICABLE = Source.NOT_APPLICABLE
+
+
+def _matches(exact: Decimal, printed: Decimal, rules: RuleSet) -> bool:
+    """``compare_printed(...).ok``, without building the comparison."""
+    if exact == printed and rules.rounding is not _WHOLE_DOWN:
+        return True
+    return quantize(exact, places_of(printed), rules.rounding) == printed
 
 
 def _rounding_note(seen: Rounding | None, rules: RuleSet) -> str:
@@ -139,7 +161,7 @@ def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Fin
             _TREE_CODES[problem.code], Severity.ERROR, problem.path, _tree_problem_message(problem)
         )
     for score in result.scores:
-        _check_score(score, result, rules, out)
+        _check_score(score, rules, out)
     _check_total(case, result, rules, out)
     _check_execution_rate(case, rules, out)
     _check_grade(case, result, rules, out)
@@ -148,133 +170,151 @@ def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Fin
 
 
 def _published_children_sum(score: Score) -> Decimal | None:
-    values = [child.published_score for child in score.indicator.children]
-    if any(v is None for v in values):
-        return None
-    return sum((v for v in values if v is not None), ZERO)
+    total = ZERO
+    for child in score.indicator.children:
+        value = child.published_score
+        if value is None:
+            return None
+        total += value
+    return total
 
 
-def _check_score(score: Score, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
-    indicator, path = score.indicator, score.path_text
+def _check_score(score: Score, rules: RuleSet, out: _Collector) -> None:
+    indicator = score.indicator
     printed = indicator.published_score
     if printed is not None and (printed > score.weight or printed < ZERO):
         out.add(
             Code.SCORE_EXCEEDS_WEIGHT,
             Severity.ERROR,
-            path,
+            score.path_text,
             f"得分 {show(printed)} 超出 0–{show(score.weight)} 的范围",
         )
-    if not indicator.is_leaf:
-        children = _published_children_sum(score)
-        if (
-            printed is not None
-            and children is not None
-            and abs(printed - children) > rules.tolerance
-        ):
-            out.add(
-                Code.SUM_MISMATCH,
-                Severity.ERROR,
-                path,
-                f"小计 {show(printed)} 与下级得分合计 {show(children)} 不符",
-            )
+    if indicator.children:
+        if printed is not None:
+            children = _published_children_sum(score)
+            if children is not None and abs(printed - children) > rules.tolerance:
+                out.add(
+                    Code.SUM_MISMATCH,
+                    Severity.ERROR,
+                    score.path_text,
+                    f"小计 {show(printed)} 与下级得分合计 {show(children)} 不符",
+                )
         if indicator.manual_score is not None:
             _check_against_method(score, rules, out)
         return
-    if score.source is Source.NOT_APPLICABLE:
+    if score.source is _NOT_APPLICABLE:
         return
     _check_against_method(score, rules, out)
     _check_achievement(score, out)
     _check_units(score, out)
 
 
+def _given(indicator: Indicator) -> Decimal | None:
+    """The score the table gives: the manual one if any, else the published one."""
+    manual = indicator.manual_score
+    return manual if manual is not None else indicator.published_score
+
+
+def _is_execution(indicator: Indicator) -> bool:
+    return indicator.method is not None and indicator.method.code == "execution"
+
+
 def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None:
-    indicator, path, outcome = score.indicator, score.path_text, score.outcome
-    given = (
-        indicator.manual_score if indicator.manual_score is not None else indicator.published_score
-    )
+    indicator, outcome = score.indicator, score.outcome
+    given = _given(indicator)
     if outcome is None or given is None:
         return
+    value, band = outcome.value, outcome.band
+    if value is not None:
+        exact = max(ZERO, min(value, score.weight))
+        if _matches(exact, given, rules):
+            return
+    elif band is None:
+        return
     which = "人工评分" if indicator.manual_score is not None else "填报得分"
-    is_execution = indicator.method is not None and indicator.method.code == "execution"
-    code = Code.EXECUTION_SCORE_MISMATCH if is_execution else Code.SCORE_METHOD_MISMATCH
-    if outcome.value is not None:
-        exact = max(ZERO, min(outcome.value, score.weight))
-        formula = outcome.formula
-        _compare_printed_figure(
-            exact,
+    code = Code.EXECUTION_SCORE_MISMATCH if _is_execution(indicator) else Code.SCORE_METHOD_MISMATCH
+    if value is not None:
+        _report_printed(
+            compare_printed(exact, given, rules),
             given,
             rules,
             out,
-            path,
+            score.path_text,
             f"{which} ",
             "",
             code,
             lambda expected: (
-                f"{which} {show(given)} 与{score.method}计算结果 {show(expected)} 不符：{formula}"
+                f"{which} {show(given)} 与{score.method}计算结果 {show(expected)} 不符："
+                f"{outcome.formula}"
             ),
         )
-    elif outcome.band is not None:
-        low, high = outcome.band
+    elif band is not None:
+        low, high = band
         if given < low - rules.tolerance or given > high + rules.tolerance:
             out.add(
                 code,
                 Severity.ERROR,
-                path,
+                score.path_text,
                 f"{which} {show(given)} 不在{score.method}允许的区间内：{outcome.formula}",
             )
 
 
-def _has_note(score: Score) -> bool:
-    indicator = score.indicator
+def _has_note(indicator: Indicator) -> bool:
     return bool(indicator.deviation_note.strip() or indicator.manual_reason.strip())
 
 
 def _check_achievement(score: Score, out: _Collector) -> None:
-    indicator, path = score.indicator, score.path_text
-    given = (
-        indicator.manual_score if indicator.manual_score is not None else indicator.published_score
-    )
+    indicator = score.indicator
+    given = _given(indicator)
     if given is None:
         return
     achieved: bool | None = None
-    if indicator.target and indicator.actual:  # 指标值 vs 实际完成值; execution rows have neither
-        achieved = score.outcome.met if score.outcome else None
+    target, actual = indicator.target, indicator.actual
+    if target and actual:  # 指标值 vs 实际完成值; execution rows have neither
+        outcome = score.outcome
+        achieved = outcome.met if outcome is not None else None
         if achieved is None:
             achieved = is_met(
-                parse(indicator.target),
-                parse(indicator.actual),
-                lower_is_better=indicator.lower_is_better,
+                parse(target), parse(actual), lower_is_better=indicator.lower_is_better
             )
-    below_full = given < score.weight
-    if achieved and below_full and not _has_note(score):
+    weight = score.weight
+    below_full = given < weight
+    if achieved and below_full and not _has_note(indicator):
         out.add(
             Code.MET_BUT_DEDUCTED,
             Severity.WARNING,
-            path,
-            f"实际完成值“{indicator.actual}”已达到年度指标值“{indicator.target}”，"
-            f"却只得 {show(given)}/{show(score.weight)}，且未说明偏差原因",
+            score.path_text,
+            f"实际完成值“{actual}”已达到年度指标值“{target}”，"
+            f"却只得 {show(given)}/{show(weight)}，且未说明偏差原因",
         )
         return
-    rounds_to_full = score.computed is not None and score.computed >= score.weight
-    if achieved is False and not below_full and not rounds_to_full:
-        out.add(
-            Code.MISSED_BUT_FULL,
-            Severity.WARNING,
-            path,
-            f"实际完成值“{indicator.actual}”未达到年度指标值“{indicator.target}”，却得满分 {show(given)}",
-        )
-    is_execution = indicator.method is not None and indicator.method.code == "execution"
-    if below_full and not is_execution and not _has_note(score) and not indicator.rationale.strip():
+    if achieved is False and not below_full:
+        computed = score.computed
+        if computed is None or computed < weight:  # a score that rounds to full is no finding
+            out.add(
+                Code.MISSED_BUT_FULL,
+                Severity.WARNING,
+                score.path_text,
+                f"实际完成值“{actual}”未达到年度指标值“{target}”，却得满分 {show(given)}",
+            )
+    if (
+        below_full
+        and not _is_execution(indicator)
+        and not _has_note(indicator)
+        and not indicator.rationale.strip()
+    ):
         out.add(
             Code.DEVIATION_NOTE_MISSING,
             Severity.INFO,
-            path,
-            f"得分 {show(given)}/{show(score.weight)} 未达满分，未填写偏差原因分析及改进措施",
+            score.path_text,
+            f"得分 {show(given)}/{show(weight)} 未达满分，未填写偏差原因分析及改进措施",
         )
 
 
 def _check_units(score: Score, out: _Collector) -> None:
     indicator = score.indicator
+    if not indicator.target or not indicator.actual:  # an empty cell is never quantitative
+        return
     target, actual = parse(indicator.target), parse(indicator.actual)
     if (
         target.is_quantitative
@@ -336,9 +376,10 @@ def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
 def _compare_rate(
     exact: Decimal, printed: Decimal, rules: RuleSet, out: _Collector, path: str, denominator: str
 ) -> None:
-    shown = show(quantize(exact, 2, Rounding.HALF_UP))
-    _compare_printed_figure(
-        exact,
+    if _matches(exact, printed, rules):
+        return
+    _report_printed(
+        compare_printed(exact, printed, rules),
         printed,
         rules,
         out,
@@ -348,13 +389,13 @@ def _compare_rate(
         Code.EXECUTION_RATE_MISMATCH,
         lambda _expected: (
             f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为"
-            f" {shown}%（{_rounding_note(None, rules)}）"
+            f" {show(quantize(exact, 2, Rounding.HALF_UP))}%（{_rounding_note(None, rules)}）"
         ),
     )
 
 
-def _compare_printed_figure(
-    exact: Decimal,
+def _report_printed(
+    seen: Comparison,
     printed: Decimal,
     rules: RuleSet,
     out: _Collector,
@@ -367,7 +408,6 @@ def _compare_printed_figure(
     """Silent when the rule set's rounding gives the printed figure; ROUNDING_VARIANT (info)
     when another rounding does; otherwise ``code``, a warning within the tolerance.
     """
-    seen = compare_printed(exact, printed, rules)
     if seen.ok:
         return
     if seen.seen is not None:

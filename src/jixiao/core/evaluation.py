@@ -9,10 +9,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from jixiao.core.indicators import Indicator, IndicatorTree, path_text
-from jixiao.core.money import HUNDRED, ZERO, clamp
+from jixiao.core.indicators import PATH_SEPARATOR, Indicator, IndicatorTree, path_text
+from jixiao.core.money import HUNDRED, ZERO
 from jixiao.core.rules import worse_grade
-from jixiao.core.scoring import MethodInputError, Outcome, ScoringContext, get
+from jixiao.core.scoring import REGISTRY, Method, MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
 
 
@@ -24,6 +24,10 @@ class Source(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     MISSING = "missing"  # nothing to go on: counts as 0
 
+
+# Enum members read through their class cost a descriptor call each time: the hot paths use these.
+_METHOD, _MANUAL, _PUBLISHED = Source.METHOD, Source.MANUAL, Source.PUBLISHED
+_CHILDREN, _NOT_APPLICABLE, _MISSING = Source.CHILDREN, Source.NOT_APPLICABLE, Source.MISSING
 
 FACT_LABELS = {
     "missed": "未达成项",
@@ -126,139 +130,170 @@ class EvaluationResult:
         return {score.path_text: score for score in self.scores}
 
 
+_score = tuple.__new__  # builds a Score from a full tuple: NamedTuple's keyword handling skipped
+
+
+def _method(indicator: Indicator) -> Method | None:
+    """The indicator's method (an unknown code is a clear error, as in :func:`get`)."""
+    spec = indicator.method
+    if spec is None:
+        return None
+    return REGISTRY.get(spec.code) or get(spec.code)
+
+
 def _method_title(indicator: Indicator) -> str:
-    if indicator.method is None:
-        return ""
-    return f"{get(indicator.method.code).title}"
+    method = _method(indicator)
+    return method.title if method is not None else ""
 
 
 def _outcome(
-    indicator: Indicator, path: tuple[str, ...], weight: Decimal, ctx: ScoringContext
-) -> Outcome | None:
+    method: Method, indicator: Indicator, path_text: str, weight: Decimal, ctx: ScoringContext
+) -> Outcome:
     """Run the indicator's method; malformed parameters or facts become one clear error."""
-    if indicator.method is None:
-        return None
-    where = f"第 {indicator.line} 行，" if indicator.line else ""
     try:
-        return get(indicator.method.code).outcome(indicator, weight, ctx)
+        return method.outcome(indicator, weight, ctx)
     except MethodInputError as error:
-        raise MethodInputError(f"{where}指标 {path_text(path)}：{error}") from None
+        where = f"第 {indicator.line} 行，" if indicator.line else ""
+        raise MethodInputError(f"{where}指标 {path_text}：{error}") from None
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        where = f"第 {indicator.line} 行，" if indicator.line else ""
         detail = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else str(error)
+        code = indicator.method.code if indicator.method else ""
         raise MethodInputError(
-            f"{where}指标 {path_text(path)}：评分方法 {indicator.method.code} 的参数或事实有误（{detail}）"
+            f"{where}指标 {path_text}：评分方法 {code} 的参数或事实有误（{detail}）"
         ) from None
 
 
 def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext) -> Score:
-    weight = indicator.effective_weight
+    return _leaf(indicator, path, path_text(path), ctx)
+
+
+def _leaf(indicator: Indicator, path: tuple[str, ...], text: str, ctx: ScoringContext) -> Score:
+    weight = indicator.weight
+    if weight is None:
+        weight = indicator.effective_weight
     rules = ctx.rules
-    title = _method_title(indicator)
+    method = _method(indicator)
+    title = method.title if method is not None else ""
     if indicator.not_applicable:
-        return Score(
-            path,
-            path_text(path),
-            indicator,
-            weight,
-            None,
-            None,
-            Source.NOT_APPLICABLE,
-            title,
-            rules.label,
+        return _score(
+            Score,
+            (
+                path,
+                text,
+                indicator,
+                weight,
+                None,
+                None,
+                _NOT_APPLICABLE,
+                title,
+                rules.label,
+                None,
+            ),
         )
-    outcome = _outcome(indicator, path, weight, ctx)
-    computed = (
-        rules.round(clamp(outcome.value, ZERO, weight))
-        if outcome is not None and outcome.value is not None
-        else None
-    )
+    outcome = None if method is None else _outcome(method, indicator, text, weight, ctx)
+    exact = None if outcome is None else outcome.value
+    # The method's points within [0, weight], rounded by the rule set.
+    computed = None if exact is None else rules.round(max(ZERO, min(weight, exact)))
     if indicator.manual_score is not None:
-        value, source = indicator.manual_score, Source.MANUAL
+        value, source = indicator.manual_score, _MANUAL
     elif computed is not None:
-        value, source = computed, Source.METHOD
+        value, source = computed, _METHOD
     elif indicator.published_score is not None:
-        value, source = indicator.published_score, Source.PUBLISHED
+        value, source = indicator.published_score, _PUBLISHED
     else:
-        value, source = None, Source.MISSING
-    return Score(
-        path,
-        path_text(path),
-        indicator,
-        weight,
-        value,
-        computed,
-        source,
-        title,
-        rules.label,
-        outcome,
+        value, source = None, _MISSING
+    return _score(
+        Score, (path, text, indicator, weight, value, computed, source, title, rules.label, outcome)
     )
 
 
 def _not_applicable(
-    indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringContext
-) -> list[Score]:
+    indicator: Indicator, path: tuple[str, ...], text: str, ctx: ScoringContext, out: list[Score]
+) -> Score:
     """A not-applicable indicator and everything under it: no points, weight left out."""
-    path = (*prefix, indicator.label)
-    title = _method_title(indicator)
-    own = Score(
-        path,
-        path_text(path),
-        indicator,
-        indicator.effective_weight,
-        None,
-        None,
-        Source.NOT_APPLICABLE,
-        title,
-        ctx.rules.label,
+    own = _score(
+        Score,
+        (
+            path,
+            text,
+            indicator,
+            indicator.effective_weight,
+            None,
+            None,
+            _NOT_APPLICABLE,
+            _method_title(indicator),
+            ctx.rules.label,
+            None,
+        ),
     )
-    below = [s for child in indicator.children for s in _not_applicable(child, path, ctx)]
-    return [own, *below]
+    out.append(own)
+    for child in indicator.children:
+        label = child.label
+        _not_applicable(child, (*path, label), f"{text}{PATH_SEPARATOR}{label}", ctx, out)
+    return own
 
 
-def _score_tree(indicator: Indicator, prefix: tuple[str, ...], ctx: ScoringContext) -> list[Score]:
-    """Scores of ``indicator`` and its subtree, the indicator's own first."""
-    path = (*prefix, indicator.label)
+def _score_tree(
+    indicator: Indicator,
+    path: tuple[str, ...],
+    text: str,
+    ctx: ScoringContext,
+    out: list[Score],
+) -> Score:
+    """Append the scores of ``indicator`` (at ``path``) and its subtree to ``out``, the
+    indicator's own first; return its own."""
     if indicator.not_applicable:
-        return _not_applicable(indicator, prefix, ctx)
-    if indicator.is_leaf:
-        return [score_leaf(indicator, path, ctx)]
-    below: list[Score] = []
+        return _not_applicable(indicator, path, text, ctx, out)
+    children = indicator.children
+    if not children:
+        leaf = _leaf(indicator, path, text, ctx)
+        out.append(leaf)
+        return leaf
+    at = len(out)
+    out.append(None)  # type: ignore[arg-type]  # the parent's place, filled below
     total = ZERO
     all_not_applicable = True
-    for child in indicator.children:
-        subtree = _score_tree(child, path, ctx)
-        head = subtree[0]
+    for child in children:
+        label = child.label
+        head = _score_tree(child, (*path, label), f"{text}{PATH_SEPARATOR}{label}", ctx, out)
         total += head.value or ZERO
-        all_not_applicable = all_not_applicable and head.source is Source.NOT_APPLICABLE
-        below.extend(subtree)
+        all_not_applicable = all_not_applicable and head.source is _NOT_APPLICABLE
     summed: Outcome | None = None
     if indicator.manual_score is not None:
-        value, source = indicator.manual_score, Source.MANUAL
-        summed = Outcome(total, f"下级得分合计 = {show(total)}")
+        value, source = indicator.manual_score, _MANUAL
+        summed = Outcome(total, lambda: f"下级得分合计 = {show(total)}")
     else:
         value = total
-        source = Source.NOT_APPLICABLE if all_not_applicable else Source.CHILDREN
-    own = Score(
-        path,
-        path_text(path),
-        indicator,
-        indicator.effective_weight,
-        value,
-        total,
-        source,
-        "",
-        ctx.rules.label,
-        summed,
+        source = _NOT_APPLICABLE if all_not_applicable else _CHILDREN
+    own: Score = _score(
+        Score,
+        (
+            path,
+            text,
+            indicator,
+            indicator.effective_weight,
+            value,
+            total,
+            source,
+            "",
+            ctx.rules.label,
+            summed,
+        ),
     )
-    return [own, *below]
+    out[at] = own
+    return own
 
 
 def evaluate(tree: IndicatorTree, ctx: ScoringContext) -> EvaluationResult:
     rules = ctx.rules
     scores: list[Score] = []
+    raw = ZERO
     for root in tree.roots:
-        scores.extend(_score_tree(root, (), ctx))
-    raw = sum((s.value for s in scores if s.depth == 1 and s.value is not None), ZERO)
+        label = root.label
+        head = _score_tree(root, (label,), label, ctx, scores)
+        if head.value is not None:
+            raw += head.value
     applicable = tree.applicable_weight if tree.has_not_applicable else tree.total_weight
     rescaled = ZERO < applicable < tree.total_weight
     total = rules.round(raw * HUNDRED / applicable) if rescaled else raw

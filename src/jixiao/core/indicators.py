@@ -53,6 +53,45 @@ class Indicator:
     lower_is_better: bool | None = None
     line: int | None = None  # where it was written in the case file, for messages
 
+    def __init__(
+        self,
+        name: str,
+        code: str = "",
+        weight: Decimal | None = None,
+        children: tuple[Indicator, ...] = (),
+        target: str | None = None,
+        actual: str | None = None,
+        method: MethodSpec | None = None,
+        facts: Mapping[str, Any] = EMPTY,
+        published_score: Decimal | None = None,
+        manual_score: Decimal | None = None,
+        manual_reason: str = "",
+        rationale: str = "",
+        deviation_note: str = "",
+        not_applicable: bool = False,
+        lower_is_better: bool | None = None,
+        line: int | None = None,
+    ) -> None:
+        # What the generated frozen __init__ does (every field set once), through each slot's
+        # own setter: a table has tens of these and a batch millions, and the generic
+        # object.__setattr__ of the generated one costs about twice as much per field.
+        _set_name(self, name)
+        _set_code(self, code)
+        _set_weight(self, weight)
+        _set_children(self, children)
+        _set_target(self, target)
+        _set_actual(self, actual)
+        _set_method(self, method)
+        _set_facts(self, facts)
+        _set_published_score(self, published_score)
+        _set_manual_score(self, manual_score)
+        _set_manual_reason(self, manual_reason)
+        _set_rationale(self, rationale)
+        _set_deviation_note(self, deviation_note)
+        _set_not_applicable(self, not_applicable)
+        _set_lower_is_better(self, lower_is_better)
+        _set_line(self, line)
+
     @property
     def is_leaf(self) -> bool:
         return not self.children
@@ -64,9 +103,10 @@ class Indicator:
     @property
     def effective_weight(self) -> Decimal:
         """The written weight, or the sum of the children's when the table leaves it blank."""
-        if self.weight is not None:
-            return self.weight
-        return sum((child.effective_weight for child in self.children), ZERO)
+        weight = self.weight
+        if weight is not None:
+            return weight
+        return _weight_sum(self.children)
 
     @property
     def applicable_weight(self) -> Decimal:
@@ -75,7 +115,36 @@ class Indicator:
             return ZERO
         if self.is_leaf:
             return self.effective_weight
-        return sum((child.applicable_weight for child in self.children), ZERO)
+        total = ZERO
+        for child in self.children:
+            total += child.applicable_weight
+        return total
+
+
+def _setter(name: str) -> Any:
+    return Indicator.__dict__[name].__set__  # the slot's member descriptor
+
+
+_set_name, _set_code, _set_weight, _set_children = map(
+    _setter, ("name", "code", "weight", "children")
+)
+_set_target, _set_actual, _set_method, _set_facts = map(
+    _setter, ("target", "actual", "method", "facts")
+)
+_set_published_score, _set_manual_score, _set_manual_reason, _set_rationale = map(
+    _setter, ("published_score", "manual_score", "manual_reason", "rationale")
+)
+_set_deviation_note, _set_not_applicable, _set_lower_is_better, _set_line = map(
+    _setter, ("deviation_note", "not_applicable", "lower_is_better", "line")
+)
+
+
+def _weight_sum(indicators: tuple[Indicator, ...]) -> Decimal:
+    total = ZERO
+    for indicator in indicators:
+        weight = indicator.weight
+        total += weight if weight is not None else indicator.effective_weight
+    return total
 
 
 class ProblemCode(StrEnum):
@@ -148,7 +217,7 @@ class IndicatorTree:
     def __post_init__(self) -> None:
         problems: list[TreeProblem] = []
         counts: dict[int, int] = {}
-        total = sum((root.effective_weight for root in self.roots), ZERO)
+        total = _weight_sum(self.roots)
         object.__setattr__(self, "total_weight", total)
         if total != self.expected_total:
             problems.append(
@@ -161,7 +230,10 @@ class IndicatorTree:
 
     @property
     def applicable_weight(self) -> Decimal:
-        return sum((root.applicable_weight for root in self.roots), ZERO)
+        total = ZERO
+        for root in self.roots:
+            total += root.applicable_weight
+        return total
 
 
 def _check_level(
@@ -185,7 +257,7 @@ def _check_level(
             )
         if children:
             if indicator.weight is not None:
-                summed = sum((c.effective_weight for c in children), ZERO)
+                summed = _weight_sum(children)
                 if summed != indicator.weight:
                     where = _where(prefix, indicator)
                     problems.append(

@@ -56,15 +56,28 @@ def to_decimal(value: object) -> Decimal:
 
 def quantize(value: Decimal, places: int = 2, mode: Rounding = Rounding.HALF_UP) -> Decimal:
     """Round ``value`` to ``places`` decimals with the publisher's ``mode``."""
-    if mode is Rounding.WHOLE_DOWN:
-        return value.quantize(ONE, rounding=ROUND_FLOOR)
-    exponent = Decimal(1).scaleb(-places)
-    rounding = ROUND_HALF_UP if mode is Rounding.HALF_UP else ROUND_DOWN
+    try:
+        exponent, rounding = _QUANTA[places, mode]
+    except KeyError:
+        exponent, rounding = _QUANTA.setdefault((places, mode), _quantum(places, mode))
     return value.quantize(exponent, rounding=rounding)
+
+
+def _quantum(places: int, mode: Rounding) -> tuple[Decimal, str]:
+    if mode is Rounding.WHOLE_DOWN:
+        return ONE, ROUND_FLOOR
+    return Decimal(1).scaleb(-places), ROUND_HALF_UP if mode is Rounding.HALF_UP else ROUND_DOWN
+
+
+_QUANTA: dict[tuple[int, Rounding], tuple[Decimal, str]] = {}
+_PLACES = tuple((places, Decimal(1).scaleb(-places)) for places in range(5))  # 1, 0.1 … 0.0001
 
 
 def places_of(value: Decimal) -> int:
     """How many decimals a printed figure shows (``77.86`` → 2, ``100`` → 0)."""
+    for places, quantum in _PLACES:  # the usual exponents first: no digit tuple built
+        if value.same_quantum(quantum):
+            return places
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
@@ -75,7 +88,7 @@ def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
 
 def fmt(value: Decimal) -> str:
     """Print a Decimal the way a table would: no exponent, no trailing zeros beyond 2 places."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text

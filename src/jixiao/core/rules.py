@@ -102,8 +102,10 @@ class RuleSet:
     grade_caps: tuple[GradeCap, ...] = ()
     tolerance: Decimal = Decimal("0.01")
     satisfaction_levels: Mapping[str, Decimal] = field(default_factory=dict)
+    label: str = field(init=False, repr=False, compare=False)  # name@version, set once
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "label", f"{self.name}@{self.version}")
         if not self.grade_bands:
             raise RuleSetError(f"规则集 {self.name}: 缺少等级划分 grade_bands")
         named = [band.grade for band in self.grade_bands] + [cap.best for cap in self.grade_caps]
@@ -118,10 +120,6 @@ class RuleSet:
         for band in self.qualitative_bands:
             if not ZERO <= band.low <= band.high <= ONE:
                 raise RuleSetError(f"规则集 {self.name}: 定性档次 {band.label} 的比例须在 0–1 之间")
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}@{self.version}"
 
     def round(self, value: Decimal) -> Decimal:
         return quantize(value, self.places, self.rounding)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from jixiao.core.money import HUNDRED, to_decimal
 
@@ -158,13 +159,9 @@ def _qualitative(raw: str) -> Expression:
     return Expression(raw, None, None, None, "", _clean(raw), False, False)
 
 
-def parse(text: str | None) -> Expression:
+def _read(text: str | None) -> Expression:
     """Read one cell; ``None`` and ``""`` give an empty qualitative expression."""
-    return _parse(text or "")
-
-
-@lru_cache(maxsize=8192)
-def _parse(raw: str) -> Expression:
+    raw = text or ""
     compact = _compact(_clean(raw))
     match = _GRAMMAR.fullmatch(compact) if _DIGIT.search(compact) else None
     if match is None:
@@ -177,6 +174,17 @@ def _parse(raw: str) -> Expression:
         return _quantitative(raw, match, label + rest)
     except (ArithmeticError, ValueError):
         return _qualitative(raw)
+
+
+if TYPE_CHECKING:
+    from functools import _lru_cache_wrapper
+
+    def parse(text: str | None) -> Expression:
+        """Read one cell; ``None`` and ``""`` give an empty qualitative expression."""
+
+    _parse: _lru_cache_wrapper[Expression]  # the same cache, for cache_info()/cache_clear()
+else:  # the same cells come back table after table: each distinct text is read once
+    parse = _parse = lru_cache(maxsize=8192)(_read)
 
 
 def _quantitative(raw: str, match: re.Match[str], text: str) -> Expression:

@@ -8,10 +8,11 @@ filled in, and for judgement methods the band the evaluator's score must fall in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from operator import itemgetter
+from typing import Any, ClassVar, TypeVar
 
 from jixiao.core.budget import Budget
 from jixiao.core.indicators import Indicator
@@ -26,18 +27,64 @@ class ScoringContext:
     budget: Budget | None = None
 
 
-class Outcome(NamedTuple):
-    """What a method says of one indicator (an immutable record)."""
+class Outcome(tuple[Any, ...]):
+    """What a method says of one indicator (an immutable record).
 
-    value: Decimal | None
-    formula: str
-    band: tuple[Decimal, Decimal] | None = None
-    met: bool | None = None
-    missing: str = ""
+    ``formula`` is the explanation with the numbers filled in. A method may pass a callable
+    instead of the text: the text is then built each time someone reads ``formula`` (it is
+    deterministic), never while a table is scored or audited without anyone asking.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        value: Decimal | None,
+        formula: str | Callable[[], str],
+        band: tuple[Decimal, Decimal] | None = None,
+        met: bool | None = None,
+        missing: str = "",
+    ) -> Outcome:
+        return tuple.__new__(cls, (value, formula, band, met, missing))
+
+    value: Decimal | None = property(itemgetter(0))  # type: ignore[assignment]
+    band: tuple[Decimal, Decimal] | None = property(itemgetter(2))  # type: ignore[assignment]
+    met: bool | None = property(itemgetter(3))  # type: ignore[assignment]
+    missing: str = property(itemgetter(4))  # type: ignore[assignment]
+
+    @property
+    def formula(self) -> str:
+        formula: str | Callable[[], str] = self[1]
+        return formula if isinstance(formula, str) else formula()
 
     @property
     def computable(self) -> bool:
-        return self.value is not None
+        return self[0] is not None
+
+    def _key(self) -> tuple[object, ...]:
+        return (self[0], self.formula, self[2], self[3], self[4])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Outcome):
+            return self._key() == other._key()
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        value, _, band, met, missing = self
+        return (
+            f"Outcome(value={value!r}, formula={self.formula!r}, band={band!r}, met={met!r},"
+            f" missing={missing!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Outcome, self._key())
 
 
 class MethodInputError(ValueError):
@@ -115,5 +162,4 @@ def missing(what: str) -> Outcome:
     return Outcome(None, f"缺少{what}，无法计算", missing=what)
 
 
-def show(value: Decimal) -> str:
-    return fmt(value)
+show = fmt  # a figure as a table prints it

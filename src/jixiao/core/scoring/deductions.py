@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from jixiao.core.indicators import Indicator
@@ -29,6 +30,29 @@ def _count(indicator: Indicator, key: str) -> Decimal | None:
     return value
 
 
+def _less(
+    weight: Decimal, count: Decimal, per: Decimal, score: Decimal, ctx: ScoringContext
+) -> Callable[[], str]:
+    """``w − n × per = score``, written when asked."""
+    rules = ctx.rules
+    return lambda: f"{show(weight)} − {show(count)} × {show(per)} = {show(rules.round(score))}"
+
+
+def _less_gap(
+    weight: Decimal,
+    high: Decimal,
+    low: Decimal,
+    per: Decimal,
+    score: Decimal,
+    ctx: ScoringContext,
+) -> Callable[[], str]:
+    """``w − (high − low) × per = score``, written when asked."""
+    rules = ctx.rules
+    return lambda: (
+        f"{show(weight)} − ({show(high)} − {show(low)}) × {show(per)} = {show(rules.round(score))}"
+    )
+
+
 @register
 class Checklist(Method):
     """要点评分: full when every point holds; −``per_missed`` per point missed; floor 0.
@@ -51,8 +75,7 @@ class Checklist(Method):
         if missed is None:
             return missing("未做到的要点数 missed")
         score = points(weight - missed * per, weight)
-        formula = f"{show(weight)} − {show(missed)} × {show(per)} = {show(ctx.rules.round(score))}"
-        return Outcome(score, formula, met=missed == ZERO)
+        return Outcome(score, _less(weight, missed, per, score, ctx), met=missed == ZERO)
 
 
 @register
@@ -68,10 +91,7 @@ class FindingsDeduction(Method):
         if findings is None:
             return missing("发现问题数 findings")
         score = points(weight - findings * per, weight)
-        formula = (
-            f"{show(weight)} − {show(findings)} × {show(per)} = {show(ctx.rules.round(score))}"
-        )
-        return Outcome(score, formula, met=findings == ZERO)
+        return Outcome(score, _less(weight, findings, per, score, ctx), met=findings == ZERO)
 
 
 @register
@@ -101,8 +121,11 @@ class SubPoints(Method):
             raise MethodInputError(f"分项 {'、'.join(map(str, unknown))} 不在评分标准中")
         earned = [value for name, value in table.items() if name not in missed_names]
         score = points(sum(earned, ZERO), weight)
-        formula = " + ".join(show(v) for v in earned) or "0"
-        return Outcome(score, f"{formula} = {show(score)}", met=not missed_names)
+        return Outcome(
+            score,
+            lambda: f"{' + '.join(show(v) for v in earned) or '0'} = {show(score)}",
+            met=not missed_names,
+        )
 
 
 @register
@@ -126,13 +149,11 @@ class OverrunPenalty(Method):
         if rate is None:
             return missing("开支率 rate")
         if rate <= limit:
-            return Outcome(weight, f"{show(rate)}% ≤ {show(limit)}% → {show(weight)}", met=True)
+            return Outcome(
+                weight, lambda: f"{show(rate)}% ≤ {show(limit)}% → {show(weight)}", met=True
+            )
         score = points(weight - (rate - limit) * per, weight)
-        formula = (
-            f"{show(weight)} − ({show(rate)} − {show(limit)}) × {show(per)}"
-            f" = {show(ctx.rules.round(score))}"
-        )
-        return Outcome(score, formula, met=False)
+        return Outcome(score, _less_gap(weight, rate, limit, per, score, ctx), met=False)
 
 
 @register
@@ -156,10 +177,8 @@ class CountShortfall(Method):
         if required is None or count is None:
             return missing("要求次数或实际次数")
         if count >= required:
-            return Outcome(weight, f"{show(count)} ≥ {show(required)} → {show(weight)}", met=True)
+            return Outcome(
+                weight, lambda: f"{show(count)} ≥ {show(required)} → {show(weight)}", met=True
+            )
         score = points(weight - (required - count) * per, weight)
-        formula = (
-            f"{show(weight)} − ({show(required)} − {show(count)}) × {show(per)}"
-            f" = {show(ctx.rules.round(score))}"
-        )
-        return Outcome(score, formula, met=False)
+        return Outcome(score, _less_gap(weight, required, count, per, score, ctx), met=False)

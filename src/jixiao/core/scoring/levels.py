@@ -54,12 +54,15 @@ def _by_level(
         return missing("评价档次 level")
     if level not in table:
         raise MethodInputError(f"档次 {level!r} 不在 {'、'.join(table)} 之中")
-    factor = table[level] / scale
+    chosen = table[level]
+    factor = chosen / scale
     score = points(factor * weight, weight)
     return Outcome(
         score,
-        f"{level} → {show(table[level])}{'' if scale == ONE else '/' + show(scale)}"
-        f" × {show(weight)} = {show(rounding(score))}",
+        lambda: (
+            f"{level} → {show(chosen)}{'' if scale == ONE else '/' + show(scale)}"
+            f" × {show(weight)} = {show(rounding(score))}"
+        ),
         met=factor >= ONE,
     )
 
@@ -117,7 +120,7 @@ class YesNo(Method):
             return missing("是否判断 yes")
         word = str(answer).strip().lower()
         if answer is True or word in YES:
-            return Outcome(weight, f"是 → {show(weight)}", met=True)
+            return Outcome(weight, lambda: f"是 → {show(weight)}", met=True)
         if answer is False or word in NO:
             return Outcome(ZERO, "否 → 0", met=False)
         raise MethodInputError(f"事实 yes 须为 是/否，实为 {answer!r}")
@@ -148,8 +151,10 @@ class Threshold(Method):
         if minimum is None or value is None:
             return missing("门槛值或实际值")
         if value >= minimum:
-            return Outcome(weight, f"{show(value)} ≥ {show(minimum)} → {show(weight)}", met=True)
-        return Outcome(ZERO, f"{show(value)} < {show(minimum)} → 0", met=False)
+            return Outcome(
+                weight, lambda: f"{show(value)} ≥ {show(minimum)} → {show(weight)}", met=True
+            )
+        return Outcome(ZERO, lambda: f"{show(value)} < {show(minimum)} → 0", met=False)
 
 
 @register
@@ -173,11 +178,15 @@ class TierBands(Method):
         )
         for minimum, earned in parsed:
             if rate >= minimum:
-                score = points(earned, weight)
-                return Outcome(
-                    score, f"{show(rate)}% ≥ {show(minimum)}% → {show(score)}", met=score >= weight
-                )
-        return Outcome(ZERO, f"{show(rate)}% < {show(parsed[-1][0])}% → 0", met=False)
+                return _tier(rate, minimum, points(earned, weight), weight)
+        lowest = parsed[-1][0]
+        return Outcome(ZERO, lambda: f"{show(rate)}% < {show(lowest)}% → 0", met=False)
+
+
+def _tier(rate: Decimal, minimum: Decimal, score: Decimal, weight: Decimal) -> Outcome:
+    return Outcome(
+        score, lambda: f"{show(rate)}% ≥ {show(minimum)}% → {show(score)}", met=score >= weight
+    )
 
 
 def _band_for(
@@ -216,9 +225,10 @@ class QualitativeBands(Method):
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         label, (low, high) = _band_for(indicator, weight, ctx)
+        rules = ctx.rules
         return Outcome(
             None,
-            f"{label}：得分应在 {show(ctx.rules.round(low))}–{show(ctx.rules.round(high))} 之间",
+            lambda: f"{label}：得分应在 {show(rules.round(low))}–{show(rules.round(high))} 之间",
             band=(low, high),
             met=True if bands_top(ctx) == label else None,
         )
@@ -232,4 +242,6 @@ class Judgement(Method):
     title = "酌情评分"
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
-        return Outcome(None, f"评价人依据佐证酌情评分（0–{show(weight)}）", band=(ZERO, weight))
+        return Outcome(
+            None, lambda: f"评价人依据佐证酌情评分（0–{show(weight)}）", band=(ZERO, weight)
+        )

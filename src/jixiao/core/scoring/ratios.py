@@ -11,7 +11,6 @@ from jixiao.core.scoring.base import (
     Method,
     Outcome,
     ScoringContext,
-    expressions,
     met,
     missing,
     number,
@@ -21,19 +20,21 @@ from jixiao.core.scoring.base import (
     register,
     show,
 )
-from jixiao.core.targets import convert, units_compatible
+from jixiao.core.targets import convert, parse, units_compatible
 
 
 def _values(indicator: Indicator) -> tuple[Decimal, Decimal] | None:
     """Target and actual as numbers in the target's unit, or None when either is not a number."""
-    target, actual = expressions(indicator)
-    if target.value is None or actual.value is None:
+    target, actual = parse(indicator.target), parse(indicator.actual)
+    t, a = target.value, actual.value
+    if t is None or a is None:
         return None
-    if not units_compatible(target.unit, actual.unit):
+    t_unit, a_unit = target.unit, actual.unit
+    if t_unit == a_unit or not t_unit or not a_unit:
+        return t, a
+    if not units_compatible(t_unit, a_unit):
         return None
-    if target.unit and actual.unit and target.unit != actual.unit:
-        return target.value, convert(actual.value, actual.unit, target.unit)
-    return target.value, actual.value
+    return t, convert(a, a_unit, t_unit)
 
 
 def _full_if_met(indicator: Indicator, weight: Decimal) -> Outcome:
@@ -41,9 +42,20 @@ def _full_if_met(indicator: Indicator, weight: Decimal) -> Outcome:
     achieved = met(indicator)
     if achieved:
         return Outcome(
-            weight, f"“{indicator.actual}”达到“{indicator.target}” → {show(weight)}", met=True
+            weight,
+            lambda: f"“{indicator.actual}”达到“{indicator.target}” → {show(weight)}",
+            met=True,
         )
     return missing("可比较的目标值与实际值")
+
+
+def _reached(actual: Decimal, limit: Decimal, weight: Decimal, sign: str) -> Outcome:
+    """Full points: ``actual`` is on the right side of ``limit``."""
+    return Outcome(
+        weight,
+        lambda: f"{show(actual)} {sign} {show(limit)} → {show(weight)}/{show(weight)}",
+        met=True,
+    )
 
 
 @register
@@ -63,18 +75,29 @@ class Execution(Method):
         budget = ctx.budget
         if budget is None:
             return missing("预算执行数据")
-        kind = ExecutionDenominator(
-            params_of(indicator).get("denominator", ctx.rules.execution_denominator.value)
+        rules = ctx.rules
+        params = params_of(indicator)
+        kind = (
+            ExecutionDenominator(params["denominator"])
+            if "denominator" in params
+            else rules.execution_denominator
         )
         rate = budget.execution_rate(kind)
         denominator = budget.denominator(kind)
-        if rate is None or denominator is None or budget.executed is None:
+        executed = budget.executed
+        if rate is None or denominator is None or executed is None:
             return missing("全年执行数或预算数")
-        percent = quantize(rate * HUNDRED, 2, Rounding.HALF_UP)
-        used = f"{show(percent)}%" if rate <= ONE else "超过100%，按100%计"
-        formula = f"{show(budget.executed)} / {show(denominator)} = {show(percent)}% → {used} × {show(weight)}"
         score = points(min(rate, ONE) * weight, weight)
-        return Outcome(score, f"{formula} = {show(ctx.rules.round(score))}", met=rate >= ONE)
+
+        def formula() -> str:
+            percent = quantize(rate * HUNDRED, 2, Rounding.HALF_UP)
+            used = f"{show(percent)}%" if rate <= ONE else "超过100%，按100%计"
+            return (
+                f"{show(executed)} / {show(denominator)} = {show(percent)}% → {used}"
+                f" × {show(weight)} = {show(rules.round(score))}"
+            )
+
+        return Outcome(score, formula, met=rate >= ONE)
 
 
 @register
@@ -89,15 +112,17 @@ class RatioPositive(Method):
         if values is None or values[0] <= ZERO:
             return _full_if_met(indicator, weight)
         target, actual = values
-        ratio = min(actual / target, ONE)
-        score = points(ratio * weight, weight)
         if actual >= target:
-            formula = f"{show(actual)} ≥ {show(target)} → {show(weight)}/{show(weight)}"
-        else:
-            formula = (
-                f"{show(actual)} / {show(target)} × {show(weight)} = {show(ctx.rules.round(score))}"
-            )
-        return Outcome(score, formula, met=actual >= target)
+            return _reached(actual, target, weight, "≥")
+        score = points(actual / target * weight, weight)
+        rules = ctx.rules
+        return Outcome(
+            score,
+            lambda: (
+                f"{show(actual)} / {show(target)} × {show(weight)} = {show(rules.round(score))}"
+            ),
+            met=False,
+        )
 
 
 @register
@@ -115,21 +140,28 @@ class RatioNegative(Method):
             return _full_if_met(indicator, weight)
         target, actual = values
         if actual <= target:
-            return Outcome(
-                weight, f"{show(actual)} ≤ {show(target)} → {show(weight)}/{show(weight)}", met=True
-            )
-        formula_kind = ReverseFormula(
-            params_of(indicator).get("formula", ctx.rules.reverse_formula.value)
+            return _reached(actual, target, weight, "≤")
+        rules = ctx.rules
+        params = params_of(indicator)
+        formula_kind = (
+            ReverseFormula(params["formula"]) if "formula" in params else rules.reverse_formula
         )
         if target <= ZERO:
-            return Outcome(ZERO, f"{show(actual)} > {show(target)} = 0 → 0", met=False)
+            return Outcome(ZERO, lambda: f"{show(actual)} > {show(target)} = 0 → 0", met=False)
         if formula_kind is ReverseFormula.RATIO:
             score = points(target / actual * weight, weight)
-            text = f"{show(target)} / {show(actual)} × {show(weight)}"
+
+            def formula() -> str:
+                text = f"{show(target)} / {show(actual)} × {show(weight)}"
+                return f"{text} = {show(rules.round(score))}"
         else:
             score = points((ONE - (actual - target) / target) * weight, weight)
-            text = f"(1 − ({show(actual)} − {show(target)}) / {show(target)}) × {show(weight)}"
-        return Outcome(score, f"{text} = {show(ctx.rules.round(score))}", met=False)
+
+            def formula() -> str:
+                text = f"(1 − ({show(actual)} − {show(target)}) / {show(target)}) × {show(weight)}"
+                return f"{text} = {show(rules.round(score))}"
+
+        return Outcome(score, formula, met=False)
 
 
 @register
@@ -147,12 +179,15 @@ class Timeliness(Method):
         if plan is None or actual is None or plan <= ZERO:
             return missing("计划完成时间与实际完成时间")
         if actual <= plan:
-            return Outcome(
-                weight, f"{show(actual)} ≤ {show(plan)} → {show(weight)}/{show(weight)}", met=True
-            )
+            return _reached(actual, plan, weight, "≤")
         score = points((ONE - (actual - plan) / plan) * weight, weight)
-        formula = f"(1 − ({show(actual)} − {show(plan)}) / {show(plan)}) × {show(weight)}"
-        return Outcome(score, f"{formula} = {show(ctx.rules.round(score))}", met=False)
+        rules = ctx.rules
+
+        def formula() -> str:
+            text = f"(1 − ({show(actual)} − {show(plan)}) / {show(plan)}) × {show(weight)}"
+            return f"{text} = {show(rules.round(score))}"
+
+        return Outcome(score, formula, met=False)
 
 
 @register
@@ -168,5 +203,12 @@ class BalanceRate(Method):
             return missing("结余率")
         limit = number_or(params_of(indicator), "limit", "参数", Decimal(20))
         score = points((ONE - rate / limit) * weight, weight)
-        formula = f"(1 − {show(rate)}% / {show(limit)}%) × {show(weight)} = {show(ctx.rules.round(score))}"
-        return Outcome(score, formula, met=rate <= ZERO)
+        rules = ctx.rules
+        return Outcome(
+            score,
+            lambda: (
+                f"(1 − {show(rate)}% / {show(limit)}%) × {show(weight)}"
+                f" = {show(rules.round(score))}"
+            ),
+            met=rate <= ZERO,
+        )
