@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jixiao.web.allocations",
     "jixiao.web.subsidies",
     "jixiao.web.cofunding",
+    "jixiao.web.pilots",
     "django_tasks",
     "django_tasks_db",
     "jixiao.web.jobs",
@@ -138,7 +139,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Login throttling (orgs/login.py): this many failures per account or address lock it out.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Sessions are read on every request: from these files first, the database only on a miss.
+    # A cache shared by all worker processes of the host (not locmem), so that a logout or a
+    # flushed session is gone for every worker at once.
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("JIXIAO_SESSION_CACHE_DIR", str(VAR_DIR / "cache" / "sessions")),
+        "TIMEOUT": None,  # each entry expires with its session (cached_db sets it)
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.io.audit_json import report_json
+from jixiao.web.evaluations.listing import grouped_page
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
     EDITABLE_FIELDS,
@@ -35,6 +35,7 @@ from jixiao.web.evaluations.services import (
 )
 from jixiao.web.evaluations.workflow import EDITABLE, STEPS, available_steps
 from jixiao.web.indicators.services import library_entry, library_parent, library_row
+from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import flags_for, get_evaluation, visible_evaluations
 from jixiao.web.orgs.roles import Flag
 
@@ -49,16 +50,10 @@ CHART_KINDS = [
 @require_GET
 @login_required
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    evaluations = (
-        visible_evaluations(request.user).select_related("owner__region").defer("document")
-    )
+    evaluations = visible_evaluations(request.user)
     query = request.GET.get("q", "").strip()
     if query:
-        evaluations = evaluations.filter(
-            Q(title__icontains=query)
-            | Q(project__icontains=query)
-            | Q(owner__name__icontains=query)
-        )
+        evaluations = evaluations.filter(search(query))
     filters: dict[str, object] = {}
     year = request.GET.get("year", "").strip()
     if year.isdigit():
@@ -67,10 +62,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         value = request.GET.get(field, "").strip()
         if value:
             filters[field] = value
-    evaluations = evaluations.filter(**filters)
-    page = Paginator(evaluations.order_by("-year", "owner__name", "title"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = grouped_page(evaluations.filter(**filters), PAGE_SIZE, request.GET.get("page"))
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -82,6 +74,21 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             "kinds": Evaluation.Kind.choices,
             "filters_query": kept.urlencode(),
         },
+    )
+
+
+def search(query: str) -> Q:
+    """Title, project or owner name containing ``query``, ignoring case.
+
+    A term without cased letters (Chinese, digits) is matched as it is: ``UPPER()`` on every
+    row would cost more than the search itself and changes nothing for such a term.
+    """
+    lookup = "contains" if query.lower() == query == query.upper() else "icontains"
+    owners = Organisation.objects.filter(**{f"name__{lookup}": query}).values("pk")
+    return (
+        Q(**{f"title__{lookup}": query})
+        | Q(**{f"project__{lookup}": query})
+        | Q(owner_id__in=owners)
     )
 
 

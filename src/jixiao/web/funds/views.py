@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jixiao.core.rules import RuleSet
+from jixiao.io import rulesets
 from jixiao.web.funds.filters import chosen, unit_choices
-from jixiao.web.funds.models import BudgetLine
+from jixiao.web.funds.models import BudgetLine, Project
 from jixiao.web.orgs.permissions import get_project, visible_evaluations, visible_projects
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """A project of the list with its link and kind label made once (not per template cell)."""
+
+    project: Project
+    link: str
+    kind: str
+
+    @property
+    def pk(self) -> int:
+        return self.project.pk
+
+
+@lru_cache(maxsize=1024)
+def rules_of(region: str, year: int) -> RuleSet:
+    """``rulesets.select`` once per (region, year) and process: it lists the rule-set files on
+    every call, and the tables themselves are loaded once per process anyway."""
+    return rulesets.select(region, year)
+
+
+def with_rules(projects: list[Project]) -> list[Project]:
+    """Give each project its rule set (``Project.rules`` is a cached property) from
+    :func:`rules_of`, so a page of projects does not list the rule-set files per row."""
+    for project in projects:
+        project.__dict__["rules"] = rules_of(project.owner.region.full_name, project.year)
+    return projects
 
 
 @require_GET
@@ -33,6 +67,14 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         projects.order_by("-year", "owner__path", "sequence", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    link = reverse("funds:project_detail", args=[0])
+    head, tail = link.rsplit("0", 1)
+    kinds = {value: str(label) for value, label in Project.Kind.choices}
+    rows = [
+        ProjectRow(project, f"{head}{project.pk}{tail}", kinds.get(project.kind, project.kind))
+        for project in with_rules(list(page.object_list))
+    ]
+    page.object_list = rows  # type: ignore[assignment]  # the template reads rows
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -51,7 +93,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project(request.user, pk)
+    project = with_rules([get_project(request.user, pk)])[0]
     prefetch_related_objects([project], "lines")
     lines = list(project.lines.all())
     by_source = [
@@ -61,7 +103,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluations = (
         visible_evaluations(request.user)
         .filter(fund_project=project)
-        .select_related("owner")
+        .only("pk", "year", "kind", "title", "computed_total", "computed_grade", "status")
         .order_by("-year", "kind", "-created_at", "-pk")
     )
     return render(

@@ -72,17 +72,20 @@ class DepartmentTable:
 
 
 def _latest_self_evaluations(user: Any, projects: list[Project]) -> dict[int, Evaluation]:
-    """project pk → its latest 自评 among the evaluations ``user`` may see. One query."""
-    latest: dict[int, Evaluation] = {}
-    evaluations = (
+    """project pk → its latest 自评 among the evaluations ``user`` may see. One query; only
+    the latest of each project becomes a model instance (a project may have many 自评)."""
+    fields = ("pk", "title", "fund_project_id", "computed_grade", "computed_total", "created_at")
+    rows = (
         visible_evaluations(user)
         .filter(fund_project__in=[p.pk for p in projects], kind=Evaluation.Kind.SELF)
-        .only("pk", "title", "fund_project", "computed_grade", "computed_total", "created_at")
         .order_by("-created_at", "-pk")
+        .values_list(*fields)
     )
-    for evaluation in evaluations:
-        assert evaluation.fund_project_id is not None
-        latest.setdefault(evaluation.fund_project_id, evaluation)
+    latest: dict[int, Evaluation] = {}
+    for row in rows:
+        project = row[2]
+        if project is not None and project not in latest:
+            latest[project] = Evaluation(**dict(zip(fields, row, strict=True)))
     return latest
 
 
@@ -185,30 +188,84 @@ class Overview:
     with_errors: int
 
 
-def overview_counts(evaluations: QuerySet[Evaluation]) -> Overview:
-    """Counts by grade and kind and the finding totals, in one aggregate query."""
-    grades = [(g, g, Q(computed_grade=g)) for g in GRADES]
-    grades.append((UNGRADED, str(_("未评级")), ~Q(computed_grade__in=GRADES)))
-    kinds = [(value, str(label), Q(kind=value)) for value, label in Evaluation.Kind.choices]
+@dataclass(frozen=True, slots=True)
+class FigureGroup:
+    """The evaluations of one (year, owner): counted in all, by kind and by grade, with their
+    finding totals."""
+
+    year: int | None
+    owner_id: int
+    count: int
+    by_kind: tuple[int, ...]  # in the order of Evaluation.Kind.choices
+    by_grade: tuple[int, ...]  # GRADES, then ungraded
+    errors: int
+    warnings: int
+    with_errors: int
+
+
+def figure_groups(evaluations: QuerySet[Evaluation]) -> list[FigureGroup]:
+    """Counts and finding sums of ``evaluations`` by year and owner: one aggregate query,
+    answered from the ``(owner_id, year, kind, computed_grade)`` index. The overview derives
+    its counts, its year/region/unit filters and its pages from these groups in Python."""
+    kinds = [Count("kind", filter=Q(kind=value)) for value in Evaluation.Kind.values]
+    grades = [Count("computed_grade", filter=Q(computed_grade=g)) for g in GRADES]
+    grades.append(Count("computed_grade", filter=~Q(computed_grade__in=GRADES)))
     aggregates: dict[str, Any] = {
-        "total": Count("pk"),
+        "n": Count("*"),
         "errors": Sum("error_count"),
         "warnings": Sum("warning_count"),
-        "with_errors": Count("pk", filter=Q(error_count__gt=0)),
+        "with_errors": Count("error_count", filter=Q(error_count__gt=0)),
+        **{f"kind_{i}": aggregate for i, aggregate in enumerate(kinds)},
+        **{f"grade_{i}": aggregate for i, aggregate in enumerate(grades)},
     }
-    for index, (_value, _label, condition) in enumerate(grades):
-        aggregates[f"grade_{index}"] = Count("pk", filter=condition)
-    for index, (_value, _label, condition) in enumerate(kinds):
-        aggregates[f"kind_{index}"] = Count("pk", filter=condition)
-    counts = evaluations.order_by().aggregate(**aggregates)
-    return Overview(
-        total=counts["total"],
-        by_grade=[(v, label, counts[f"grade_{i}"]) for i, (v, label, _c) in enumerate(grades)],
-        by_kind=[(v, label, counts[f"kind_{i}"]) for i, (v, label, _c) in enumerate(kinds)],
-        errors=counts["errors"] or 0,
-        warnings=counts["warnings"] or 0,
-        with_errors=counts["with_errors"],
+    rows = (
+        evaluations.order_by()
+        .values("year", "owner_id")
+        .annotate(**aggregates)
+        .values_list("year", "owner_id", *aggregates)
     )
+    k, g = len(kinds), len(grades)
+    return [
+        FigureGroup(
+            year=row[0],
+            owner_id=row[1],
+            count=row[2],
+            errors=row[3] or 0,
+            warnings=row[4] or 0,
+            with_errors=row[5],
+            by_kind=row[6 : 6 + k],
+            by_grade=row[6 + k : 6 + k + g],
+        )
+        for row in rows
+    ]
+
+
+def overview_of(groups: list[FigureGroup]) -> Overview:
+    """Counts by grade and kind and the finding totals of the evaluations in ``groups``."""
+    kinds = [0] * len(Evaluation.Kind.choices)
+    grades = [0] * (len(GRADES) + 1)
+    for group in groups:
+        for index, n in enumerate(group.by_kind):
+            kinds[index] += n
+        for index, n in enumerate(group.by_grade):
+            grades[index] += n
+    labels = [*((g, g) for g in GRADES), (UNGRADED, str(_("未评级")))]
+    return Overview(
+        total=sum(g.count for g in groups),
+        by_grade=[(value, label, n) for (value, label), n in zip(labels, grades, strict=True)],
+        by_kind=[
+            (value, str(label), n)
+            for (value, label), n in zip(Evaluation.Kind.choices, kinds, strict=True)
+        ],
+        errors=sum(g.errors for g in groups),
+        warnings=sum(g.warnings for g in groups),
+        with_errors=sum(g.with_errors for g in groups),
+    )
+
+
+def overview_counts(evaluations: QuerySet[Evaluation]) -> Overview:
+    """Counts by grade and kind and the finding totals, in one aggregate query."""
+    return overview_of(figure_groups(evaluations))
 
 
 def grade_filter(value: str) -> Q | None:

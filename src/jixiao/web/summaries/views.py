@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from jixiao.core.audit import Severity
 from jixiao.core.rules import GRADES
+from jixiao.web.evaluations.listing import grouped_page
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.funds.filters import chosen, unit_choices
 from jixiao.web.orgs.models import Organisation, Region
@@ -25,8 +28,9 @@ from jixiao.web.orgs.permissions import (
 from jixiao.web.summaries.services import (
     UNGRADED,
     department_table,
+    figure_groups,
     grade_filter,
-    overview_counts,
+    overview_of,
     severity_count,
 )
 
@@ -49,69 +53,110 @@ def department_summary(request: HttpRequest, org_pk: int, year: int) -> HttpResp
     )
 
 
-def _region_choices(visible: QuerySet[Evaluation]) -> list[Region]:
-    """The regions of the visible evaluations' owners and the regions above them (2 queries)."""
-    paths = visible.values_list("owner__region__path", flat=True).order_by().distinct()
-    ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-    return list(Region.objects.filter(pk__in=ids).order_by("path"))
+@dataclass(frozen=True, slots=True)
+class Owner:
+    name: str
+    path: str
+    region_path: str
 
 
-def _department_links(request: HttpRequest) -> list[tuple[Organisation, list[int]]]:
-    """Each 主管部门 the user may open a 汇总表 of, with the years its projects have."""
+def _owners(ids: set[int]) -> dict[int, Owner]:
+    """Name, path and region path of the owners of the visible evaluations (one query)."""
+    rows = Organisation.objects.filter(pk__in=sorted(ids)).values_list(
+        "pk", "name", "path", "region__path"
+    )
+    return {pk: Owner(name, path, region_path) for pk, name, path, region_path in rows}
+
+
+def _region_choices(owners: dict[int, Owner]) -> list[Region]:
+    """The regions of the visible evaluations' owners and the regions above them (1 query)."""
+    ids = {
+        int(part)
+        for owner in owners.values()
+        for part in owner.region_path.strip("/").split("/")
+        if part
+    }
+    return list(Region.objects.filter(pk__in=sorted(ids)).order_by("path"))
+
+
+def _department_links(request: HttpRequest) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Each 主管部门 the user may open a 汇总表 of, with the years its projects have (and the
+    links to them, reversed once: a province has dozens of departments × years)."""
     departments = list(visible_departments(request.user).order_by("path"))
     if not departments:
         return []
-    pairs = set(
-        visible_projects(request.user).values_list("owner__path", "year").order_by().distinct()
-    )
-    return [
-        (
-            department,
-            sorted(
-                {year for path, year in pairs if path.startswith(department.path)}, reverse=True
-            ),
+    years_of: dict[str, set[int]] = {}
+    pairs = visible_projects(request.user).values_list("owner__path", "year").order_by().distinct()
+    for path, year in pairs:
+        years_of.setdefault(path, set()).add(year)
+    link = reverse("summaries:department", args=[0, 0])
+    head, middle, tail = link.rsplit("0", 2)
+    links = []
+    for department in departments:
+        years: set[int] = set()
+        for path, owned in years_of.items():
+            if path.startswith(department.path):
+                years |= owned
+        links.append(
+            (
+                department.name,
+                [
+                    (year, f"{head}{department.pk}{middle}{year}{tail}")
+                    for year in sorted(years, reverse=True)
+                ],
+            )
         )
-        for department in departments
-    ]
+    return links
 
 
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
+    """Counts, filters and pages all come from one aggregate over the visible evaluations
+    (:func:`figure_groups`); only the page's rows are read from the table."""
     visible = visible_evaluations(request.user)
-    regions = _region_choices(visible)
-    units = unit_choices(request.user, Q(pk__in=visible.values("owner")))
-    evaluations = Evaluation.objects.filter(pk__in=visible.values("pk"))
-
     params = request.GET
-    year = params.get("year", "").strip()
-    if year.isdigit():
-        evaluations = evaluations.filter(year=int(year))
-    region = next((r for r in regions if str(r.pk) == params.get("region", "").strip()), None)
-    if region is not None:
-        evaluations = evaluations.filter(owner__region__path__startswith=region.path)
-    unit = chosen(units, params.get("department", ""))
-    if unit is not None:
-        evaluations = evaluations.filter(owner__path__startswith=unit.path)
+    rows = visible
     kind = params.get("kind", "").strip()
     if kind in Evaluation.Kind.values:
-        evaluations = evaluations.filter(kind=kind)
+        rows = rows.filter(kind=kind)
     grade = params.get("grade", "").strip()
     condition = grade_filter(grade)
     if condition is not None:
-        evaluations = evaluations.filter(condition)
+        rows = rows.filter(condition)
+    groups = figure_groups(rows)
+    if rows is visible:
+        owner_ids = {g.owner_id for g in groups}
+    else:  # the choices offer every owner of a visible evaluation, whatever the filters
+        owner_ids = set(visible.order_by().values_list("owner_id", flat=True).distinct())
+    owners = _owners(owner_ids)
+    regions = _region_choices(owners)
+    units = unit_choices(request.user, Q(pk__in=sorted(owners)))
 
-    page = Paginator(
-        evaluations.select_related("owner").order_by("-year", "owner__name", "title", "pk"),
+    year = params.get("year", "").strip()
+    if year.isdigit():
+        groups = [g for g in groups if g.year == int(year)]
+        rows = rows.filter(year=int(year))
+    region = next((r for r in regions if str(r.pk) == params.get("region", "").strip()), None)
+    if region is not None:
+        groups = [g for g in groups if owners[g.owner_id].region_path.startswith(region.path)]
+    unit = chosen(units, params.get("department", ""))
+    if unit is not None:
+        groups = [g for g in groups if owners[g.owner_id].path.startswith(unit.path)]
+    page = grouped_page(
+        rows,
         PAGE_SIZE,
-    ).get_page(params.get("page"))
+        params.get("page"),
+        counted=[(g.year, g.owner_id, g.count) for g in groups],
+        names={pk: owner.name for pk, owner in owners.items()},
+    )
     kept = params.copy()
     kept.pop("page", None)
     return render(
         request,
         "summaries/overview.html",
         {
-            "counts": overview_counts(evaluations),
+            "counts": overview_of(groups),
             "page": page,
             "regions": regions,
             "region": region,
