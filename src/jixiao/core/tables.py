@@ -2,8 +2,9 @@
 
 Stage two of three (data → report model → one renderer per format, as in akvo's
 ``rsr/views/py_reports``): ``jixiao.io.xlsx_export`` and ``jixiao.io.docx_export`` only lay
-these out. Scores are the recomputed ones (the score of record); what the publisher printed is
-kept beside them (``published_*``).
+these out (the 得分表 and 指标完成情况表 are built in :mod:`jixiao.core.score_sheets`, on this
+module's rows). Scores are the recomputed ones (the score of record); what the publisher
+printed is kept beside them (``published_*``).
 
 How an indicator tree of any depth maps onto the three indicator columns 一级 | 二级 | 三级:
 
