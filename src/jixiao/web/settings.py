@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jixiao.web.allocations",
     "jixiao.web.subsidies",
     "jixiao.web.cofunding",
+    "jixiao.web.pilots",
     "django_tasks",
     "django_tasks_db",
     "jixiao.web.jobs",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("allocations/", include("jixiao.web.allocations.urls")),
     path("subsidies/", include("jixiao.web.subsidies.urls")),
     path("cofunding/", include("jixiao.web.cofunding.urls")),
+    path("pilots/", include("jixiao.web.pilots.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

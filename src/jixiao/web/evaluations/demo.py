@@ -163,7 +163,7 @@ USERS = [
     DemoUser("zz_editor", "株洲中小企业服务中心填报人", "株洲市中小企业发展服务中心", Role.EDITOR),
 ]
 ASSIGNMENTS = {"cuit_evaluator": ["002-jiangyou-relief-fund.yaml"]}
-EXTENSION_APPS = ["allocations", "subsidies", "cofunding"]
+EXTENSION_APPS = ["allocations", "subsidies", "cofunding", "pilots"]
 
 
 def region(path: tuple[str, ...]) -> Region:

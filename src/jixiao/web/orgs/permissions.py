@@ -406,3 +406,75 @@ def require_policy_side(user: Any, policy: Any) -> None:
     """403 unless ``user`` is on the owner's side of ``policy`` (an applicant is not)."""
     if not may_see_all_applications(user, policy):
         raise PermissionDenied
+
+
+# Park pilot programme (pilots app, seed 003): a park its own, a county its parks, the province all
+
+
+def visible_pilot_parks(user: Any) -> QuerySet[Any]:
+    """Pilot parks ``user`` may see: members of the park (园区), the county's 经信局 above it
+    (organisation tree) or 财政局 (region), the province's 经信厅 above the county bureaus."""
+    from jixiao.web.pilots.models import Park
+
+    return visible_owned(user, Park.objects.all())
+
+
+def get_pilot_park(user: Any, pk: int, flag: Flag = Flag.VIEW_EVALUATION) -> Any:
+    """The park if ``user`` may see it (else 404) and holds ``flag`` on it (else 403)."""
+    from jixiao.web.pilots.models import Park
+
+    park = get_owned(
+        user, Park.objects.select_related("owner__region", "county", "programme__owner"), pk
+    )
+    require_owner_flag(user, park.owner, flag)
+    return park
+
+
+def visible_pilot_programmes(user: Any) -> QuerySet[Any]:
+    """Programmes ``user`` may see: as (or above) the owner, or through a park they see."""
+    from jixiao.web.pilots.models import Programme
+
+    owned = visible_owned(user, Programme.objects.all()).values("pk")
+    parks = visible_pilot_parks(user).values("programme_id")
+    return Programme.objects.filter(Q(pk__in=owned) | Q(pk__in=parks))
+
+
+def get_pilot_programme(user: Any, pk: int) -> Any:
+    """The programme, if ``user`` may see it; else 404."""
+    programme = visible_pilot_programmes(user).select_related("owner").filter(pk=pk).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def may_review_pilot_park(user: Any, park: Any) -> bool:
+    """The county's part (四（二）、五（二）): a 审核人/管理员 of a bureau of the park's own county
+    region that supervises it (经信局 above it, 财政局 of its region); not the park, not the
+    province."""
+    for membership in _memberships(user):
+        org = membership.organisation
+        if (
+            membership.role != Role.EVALUATOR
+            and Flag.REVIEW_EVALUATION in ROLE_FLAGS[membership.role]
+            and org.pk != park.owner_id
+            and org.region_id == park.owner.region_id
+            and _supervises(org, park.owner)
+        ):
+            return True
+    return False
+
+
+def require_pilot_review(user: Any, park: Any) -> None:
+    """403 unless ``user`` may act for the park's county (call after the 404 check)."""
+    if not may_review_pilot_park(user, park):
+        raise PermissionDenied
+
+
+def pilot_member_ids(user: Any) -> set[int]:
+    """Ids of the organisations ``user`` belongs to with a role that may edit or review."""
+    return {
+        m.organisation_id
+        for m in _memberships(user)
+        if m.role != Role.EVALUATOR
+        and ROLE_FLAGS[m.role] & {Flag.EDIT_EVALUATION, Flag.REVIEW_EVALUATION}
+    }
