@@ -489,3 +489,107 @@ def test_the_page_in_english(jy: JY, login: Any) -> None:
     assert "Co-funding and payments" in page and "Reconciliation" in page
     assert "<td>Provincial</td>" in page and "Shortfall" in page
     assert "582.92 is the total paid 582.926 truncated to 2 decimals" in page
+
+
+# The approved total from a subsidy policy's approvals -------------------------------------------
+
+
+def _policy_with_grants(jy: JY, grants: list[str]) -> Any:
+    from jixiao.web.subsidies.models import Application, SubsidyCategory, SubsidyPolicy
+
+    policy = SubsidyPolicy.objects.create(
+        owner=jy.department, name="纾困资金补贴", year=2022, opens_on=date(2022, 7, 24)
+    )
+    category = SubsidyCategory.objects.create(
+        policy=policy,
+        name="物流费",
+        period_start=date(2022, 1, 1),
+        period_end=date(2022, 6, 30),
+        rate=D("0.1"),
+        cap=D("50"),
+    )
+    enterprise = make_org("江油某企业", Kind.ENTERPRISE, jy.department.region)
+    for grant in grants:
+        Application.objects.create(
+            policy=policy,
+            category=category,
+            applicant=enterprise,
+            enterprise_name=enterprise.name,
+            credit_code="91510781MA6JY0010X",
+            cost=D(grant) * 10,
+            period_start=date(2022, 1, 1),
+            period_end=date(2022, 6, 30),
+            status=Application.Status.APPROVED,
+            grant=D(grant),
+        )
+    return policy
+
+
+def test_a_plan_takes_its_total_from_the_subsidy_approvals(jy: JY, login: Any) -> None:
+    from jixiao.web.subsidies.models import Application
+
+    policy = _policy_with_grants(jy, ["320.29", "320.29"])
+    data = {
+        **PLAN_FORM,
+        "owner": jy.department.pk,
+        "approved_total": "",
+        "subsidy_policy": policy.pk,
+    }
+    response = login(jy.owner).post(url("plan_new"), data)
+    plan = CofundingPlan.objects.get()
+    assert response.status_code == 302
+    assert (plan.subsidy_policy, plan.approved_total) == (policy, D("640.58"))
+    assert (
+        'id="subsidy-total-changed"'
+        not in login(jy.owner).get(url("plan_detail", plan.pk)).content.decode()
+    )
+
+    # a further approval: the page says so, the owner takes the new total, and it is logged
+    first = Application.objects.filter(policy=policy).first()
+    assert first is not None
+    Application.objects.create(
+        policy=policy,
+        category=first.category,
+        applicant=first.applicant,
+        enterprise_name=first.enterprise_name,
+        credit_code=first.credit_code,
+        cost=D("100"),
+        period_start=first.period_start,
+        period_end=first.period_end,
+        status=Application.Status.APPROVED,
+        grant=D("10"),
+    )
+    page = login(jy.reviewer).get(url("plan_detail", plan.pk)).content.decode()
+    assert "650.58" in page.split('id="subsidy-total-changed"')[1].split("</div>")[0]
+    assert url("plan_take_subsidy_total", plan.pk) not in page  # the reviewer only looks
+    assert login(jy.reviewer).post(url("plan_take_subsidy_total", plan.pk)).status_code == 403
+    assert login(jy.outsider).post(url("plan_take_subsidy_total", plan.pk)).status_code == 404
+    assert login(jy.owner).post(url("plan_take_subsidy_total", plan.pk)).status_code == 302
+    plan.refresh_from_db()
+    assert plan.approved_total == D("650.58")
+    entry = history_of(plan).first()
+    assert entry is not None and entry.action == "jixiao.cofunding.plan.changed"
+    assert (entry.data["before"]["approved_total"], entry.data["after"]["approved_total"]) == (
+        "640.58",
+        "650.58",
+    )
+
+
+def test_a_plan_needs_a_total_or_a_subsidy_policy(jy: JY, login: Any) -> None:
+    data = {**PLAN_FORM, "owner": jy.department.pk, "approved_total": ""}
+    response = login(jy.owner).post(url("plan_new"), data)
+    assert "请填写批复总额，或选择补贴政策" in response.content.decode()
+    assert not CofundingPlan.objects.exists()
+
+
+def test_another_departments_subsidy_policy_cannot_be_chosen(jy: JY, login: Any) -> None:
+    from jixiao.web.subsidies.models import SubsidyPolicy
+
+    other = Organisation.objects.get(name="湘潭县科技和工业信息化局")
+    policy = SubsidyPolicy.objects.create(
+        owner=other, name="湘潭补贴", year=2022, opens_on=date(2022, 1, 1)
+    )
+    data = {**PLAN_FORM, "owner": jy.department.pk, "subsidy_policy": policy.pk}
+    response = login(jy.owner).post(url("plan_new"), data)
+    assert "所选补贴政策不存在或您无权查看" in response.content.decode()
+    assert not CofundingPlan.objects.exists()

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.core import cofunding as core
 from jixiao.web.cofunding.models import CofundingPlan, Level
 from jixiao.web.orgs.models import Organisation
-from jixiao.web.orgs.permissions import visible_projects
+from jixiao.web.orgs.permissions import visible_owned, visible_projects
+from jixiao.web.subsidies.models import SubsidyPolicy
+from jixiao.web.subsidies.services import approved_total
 
 AMOUNT_ERRORS = {
     "invalid": _("请输入数字（万元）"),
@@ -42,6 +44,7 @@ class PlanForm(forms.ModelForm[CofundingPlan]):
             "owner",
             "name",
             "project",
+            "subsidy_policy",
             "approved_total",
             "cost_share",
             "policy_date",
@@ -70,6 +73,11 @@ class PlanForm(forms.ModelForm[CofundingPlan]):
         assert isinstance(project, forms.ModelChoiceField)
         project.queryset = visible_projects(user).order_by("-year", "name")
         project.error_messages["invalid_choice"] = _("所选项目不存在或您无权查看")
+        policy = self.fields["subsidy_policy"]
+        assert isinstance(policy, forms.ModelChoiceField)
+        policy.queryset = visible_owned(user, SubsidyPolicy.objects.all()).order_by("-year", "name")
+        policy.error_messages["invalid_choice"] = _("所选补贴政策不存在或您无权查看")
+        self.fields["approved_total"].required = False
         if self.instance.pk:  # the owner of a plan does not change
             del self.fields["owner"]
 
@@ -90,6 +98,10 @@ class PlanForm(forms.ModelForm[CofundingPlan]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("subsidy_policy") is not None:  # the approvals decide the total
+            data["approved_total"] = approved_total(data["subsidy_policy"])
+        elif data.get("approved_total") is None and "approved_total" not in self.errors:
+            self.add_error("approved_total", _("请填写批复总额，或选择补贴政策"))
         policy, deadline = data.get("policy_date"), data.get("deadline")
         if policy and deadline and deadline < policy:
             self.add_error("deadline", _("拨付期限不能早于政策日期"))

@@ -41,6 +41,15 @@ class CofundingPlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="cofunding_plans",
     )
+    subsidy_policy = models.ForeignKey(
+        "subsidies.SubsidyPolicy",
+        verbose_name=_("补贴政策"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cofunding_plans",
+        help_text=_("选定后，批复总额取该政策已审批补贴的合计"),
+    )
     name = models.CharField(_("名称"), max_length=255)
     approved_total = models.DecimalField(
         _("批复总额（万元）"),

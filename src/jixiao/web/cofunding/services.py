@@ -30,6 +30,7 @@ from jixiao.web.history.services import log_action
 PLAN_FIELDS = (
     "name",
     "project",
+    "subsidy_policy",
     "approved_total",
     "cost_share",
     "policy_date",
@@ -38,11 +39,14 @@ PLAN_FIELDS = (
 )
 
 
+FOREIGN_KEYS = {"project", "subsidy_policy"}
+
+
 def _snapshot(plan: CofundingPlan) -> dict[str, Any]:
     """The plan's fields as plain JSON for the log."""
     values: dict[str, Any] = {}
     for field in PLAN_FIELDS:
-        value = getattr(plan, f"{field}_id" if field == "project" else field)
+        value = getattr(plan, f"{field}_id" if field in FOREIGN_KEYS else field)
         if isinstance(value, Decimal):
             value = fmt(value)  # 640.58 whether typed or read back as 640.5800
         values[field] = value if value is None or isinstance(value, int | str) else str(value)
@@ -87,6 +91,23 @@ def save_plan(plan: CofundingPlan, user: Any) -> CofundingPlan:
             after={k: after[k] for k in changed},
         )
     return plan
+
+
+def subsidy_total(plan: CofundingPlan) -> Decimal | None:
+    """The approved grants of the plan's subsidy policy (their 公示 合计), if it has one."""
+    from jixiao.web.subsidies.services import approved_total
+
+    return approved_total(plan.subsidy_policy) if plan.subsidy_policy else None
+
+
+def take_total_from_subsidies(plan: CofundingPlan, user: Any) -> CofundingPlan:
+    """Set the plan's 批复总额 to what its subsidy policy has approved so far (logged as a
+    change of the plan; refused like any change when it would not reconcile)."""
+    total = subsidy_total(plan)
+    if total is None:
+        raise core.CofundingError("该计划未关联补贴政策，无法按审批结果取数")
+    plan.approved_total = total
+    return save_plan(plan, user)
 
 
 @transaction.atomic

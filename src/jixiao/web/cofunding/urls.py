@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/payments/", views.payment_add, name="payment_add"),
     path("<int:pk>/payments/<int:payment>/remove/", views.payment_remove, name="payment_remove"),
     path("<int:pk>/apply/", views.plan_apply, name="plan_apply"),
+    path("<int:pk>/subsidy-total/", views.plan_take_subsidy_total, name="plan_take_subsidy_total"),
     path("<int:pk>/reconciliation.<str:fmt>", views.plan_export, name="export"),
 ]

@@ -128,6 +128,7 @@ def _detail(
         "can_edit": can_edit,
         "can_export": Flag.EXPORT_EVALUATION in flags,
         "payment_form": payment_form or PaymentForm(),
+        "subsidy_total": services.subsidy_total(plan),
         "links": plan.links.select_related("evaluation"),
         "stale": {link.pk for link in services.stale_links(plan)},
         "candidates": _candidates(request) if can_edit else [],
@@ -208,6 +209,20 @@ def payment_remove(request: HttpRequest, pk: int, payment: int) -> HttpResponse:
         raise Http404
     services.remove_payment(record, request.user)
     messages.success(request, _("已删除该笔拨付记录。"))
+    return redirect("cofunding:plan_detail", pk=plan.pk)
+
+
+@require_POST
+@login_required
+def plan_take_subsidy_total(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the 批复总额 to what the linked subsidy policy has approved so far."""
+    plan = _plan(request, pk, Flag.EDIT_EVALUATION)
+    try:
+        services.take_total_from_subsidies(plan, request.user)
+    except core.CofundingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已按补贴审批结果更新批复总额。"))
     return redirect("cofunding:plan_detail", pk=plan.pk)
 
 
