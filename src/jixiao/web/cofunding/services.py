@@ -105,7 +105,7 @@ def take_total_from_subsidies(plan: CofundingPlan, user: Any) -> CofundingPlan:
     change of the plan; refused like any change when it would not reconcile)."""
     total = subsidy_total(plan)
     if total is None:
-        raise core.CofundingError("该计划未关联补贴政策，无法按审批结果取数")
+        raise core.CofundingError("补贴政策", "该计划未关联补贴政策，无法按审批结果取数")
     plan.approved_total = total
     return save_plan(plan, user)
 
