@@ -20,9 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from jixiao.web.evaluations.models import Evaluation
@@ -53,14 +57,29 @@ class Group:
     count: int
 
 
+def fetch_tuples(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` aggregate as the database returns them (ints, strings),
+    without the ORM's per-value converters: hundreds of group rows × a dozen counts."""
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. none(), or an empty IN list
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def groups_of(evaluations: QuerySet[Evaluation]) -> list[tuple[int | None, int, int]]:
     """(year, owner id, count) of every non-empty group of ``evaluations``. One query."""
-    return list(
-        evaluations.order_by()
-        .values_list("year", "owner_id")
-        .annotate(n=Count("*"))
-        .values_list("year", "owner_id", "n")
-    )
+    return [
+        (year, owner, int(n))
+        for year, owner, n in fetch_tuples(
+            evaluations.order_by()
+            .values_list("year", "owner_id")
+            .annotate(n=Count("*"))
+            .values_list("year", "owner_id", "n")
+        )
+    ]
 
 
 def owner_names(owner_ids: Iterable[int]) -> dict[int, str]:
@@ -214,3 +233,36 @@ def rows_of(values: Iterable[dict[str, Any]], names: dict[int, str]) -> list[Row
             )
         )
     return rows
+
+
+DASH = "—"
+
+
+def rows_html(rows: Iterable[Row], *, published: bool) -> SafeString:
+    """The ``<tr>`` of each row, escaped, in one pass: a template spends more on 50 rows × 10
+    cells of variable lookups than the page's queries take. ``published`` adds the 发布总分
+    column (the evaluation list has it, the overview does not); the overview prints 「—」 for a
+    missing total or grade."""
+    return format_html_join(
+        "\n",
+        '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td>'
+        '<td class="num">{}</td><td>{}</td>{}<td>{}{}</td><td>{}</td></tr>',
+        (
+            (
+                row.year or DASH,
+                row.owner,
+                row.url,
+                row.title,
+                row.kind,
+                row.total if published else row.total or DASH,
+                row.grade if published else row.grade or DASH,
+                format_html('<td class="num">{}</td>', row.published or DASH) if published else "",
+                format_html('<span class="sev-error">{}</span>', row.errors) if row.errors else "",
+                format_html(' <span class="sev-warning">{}</span>', row.warnings)
+                if row.warnings
+                else "",
+                row.status,
+            )
+            for row in rows
+        ),
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.io.audit_json import report_json
-from jixiao.web.evaluations.listing import grouped_page
+from jixiao.web.evaluations.listing import grouped_page, rows_html
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
     EDITABLE_FIELDS,
@@ -70,6 +70,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "evaluations/list.html",
         {
             "page": page,
+            "rows_html": rows_html(page.object_list, published=True),
             "query": query,
             "kinds": Evaluation.Kind.choices,
             "filters_query": kept.urlencode(),

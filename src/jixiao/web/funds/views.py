@@ -17,6 +17,7 @@ from jixiao.core.rules import RuleSet
 from jixiao.io import rulesets
 from jixiao.web.funds.filters import chosen, unit_choices
 from jixiao.web.funds.models import BudgetLine, Project
+from jixiao.web.funds.templatetags.money import rate, wan
 from jixiao.web.orgs.permissions import get_project, visible_evaluations, visible_projects
 
 PAGE_SIZE = 50
@@ -24,15 +25,40 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True, slots=True)
 class ProjectRow:
-    """A project of the list with its link and kind label made once (not per template cell)."""
+    """A project of the list as it prints: every cell made once, in Python (a template spends
+    more on 50 rows × 9 cells of lookups and filters than the page's queries take)."""
 
     project: Project
     link: str
     kind: str
+    fund: str
+    budget: str
+    executed: str
+    rate: str
+    warnings: list[str]
 
     @property
     def pk(self) -> int:
         return self.project.pk
+
+
+def project_rows(projects: list[Project]) -> list[ProjectRow]:
+    link = reverse("funds:project_detail", args=[0])
+    head, tail = link.rsplit("0", 1)
+    kinds = {value: str(label) for value, label in Project.Kind.choices}
+    return [
+        ProjectRow(
+            project=project,
+            link=f"{head}{project.pk}{tail}",
+            kind=kinds.get(project.kind, project.kind),
+            fund=(project.fund.name if project.fund else "") or "—",
+            budget=wan(project.full_year_budget),
+            executed=wan(project.executed),
+            rate=rate(project.execution_percent),
+            warnings=project.warnings,
+        )
+        for project in with_rules(projects)
+    ]
 
 
 @lru_cache(maxsize=1024)
@@ -67,14 +93,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         projects.order_by("-year", "owner__path", "sequence", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    link = reverse("funds:project_detail", args=[0])
-    head, tail = link.rsplit("0", 1)
-    kinds = {value: str(label) for value, label in Project.Kind.choices}
-    rows = [
-        ProjectRow(project, f"{head}{project.pk}{tail}", kinds.get(project.kind, project.kind))
-        for project in with_rules(list(page.object_list))
-    ]
-    page.object_list = rows  # type: ignore[assignment]  # the template reads rows
+    page.object_list = project_rows(list(page.object_list))  # type: ignore[assignment]
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(

@@ -20,6 +20,7 @@ from jixiao.core.money import ZERO
 from jixiao.core.review import TableReport, review_summary
 from jixiao.core.rules import GRADES, ExecutionDenominator, RuleSet
 from jixiao.io import rulesets
+from jixiao.web.evaluations.listing import fetch_tuples
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.funds.models import Project
 from jixiao.web.orgs.models import Organisation
@@ -218,7 +219,7 @@ def figure_groups(evaluations: QuerySet[Evaluation]) -> list[FigureGroup]:
         **{f"kind_{i}": aggregate for i, aggregate in enumerate(kinds)},
         **{f"grade_{i}": aggregate for i, aggregate in enumerate(grades)},
     }
-    rows = (
+    rows = fetch_tuples(
         evaluations.order_by()
         .values("year", "owner_id")
         .annotate(**aggregates)
@@ -229,12 +230,12 @@ def figure_groups(evaluations: QuerySet[Evaluation]) -> list[FigureGroup]:
         FigureGroup(
             year=row[0],
             owner_id=row[1],
-            count=row[2],
-            errors=row[3] or 0,
-            warnings=row[4] or 0,
-            with_errors=row[5],
-            by_kind=row[6 : 6 + k],
-            by_grade=row[6 + k : 6 + k + g],
+            count=int(row[2]),
+            errors=int(row[3] or 0),
+            warnings=int(row[4] or 0),
+            with_errors=int(row[5]),
+            by_kind=tuple(int(n) for n in row[6 : 6 + k]),
+            by_grade=tuple(int(n) for n in row[6 + k : 6 + k + g]),
         )
         for row in rows
     ]
