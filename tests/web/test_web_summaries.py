@@ -259,7 +259,7 @@ def test_summary_queries_do_not_grow_with_rows(world, table, login, django_asser
         copy_evaluation(world.jx, fund_project=project)
     assert len(client.get(url).context["table"].lines) == 29
     assert queries() == few
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         client.get(url)
 
 
@@ -424,7 +424,7 @@ def test_overview_queries_do_not_grow_with_rows(world, table, login, django_asse
         )
     assert client.get(OVERVIEW).context["counts"].total == 42
     assert queries() == few
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         client.get(OVERVIEW)
 
 

@@ -27,7 +27,7 @@ from jixiao.web.evaluations.services import import_case_file, rules_for
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("evaluations:list")
-MAX_LIST_QUERIES = 8
+MAX_LIST_QUERIES = 5
 
 
 def detail(evaluation: Evaluation) -> str:
