@@ -25,6 +25,7 @@ from docx import Document
 from openpyxl import load_workbook
 from web_world import make_org, make_region, make_user
 
+from jixiao.core.pilots.tranches import payment_plan
 from jixiao.web.history.models import ActionLog
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.models import Organisation, Region
@@ -531,3 +532,48 @@ def test_the_english_page_renders(pw: PW, login: Any) -> None:
     client = login(pw.county, HTTP_ACCEPT_LANGUAGE="en")
     page = text(client.get(url("park", pw.park.pk)))
     assert "Quarterly progress reports" in page
+
+
+def test_the_province_decides_after_two_years_and_a_recovery_is_a_money_flow(
+    pw: PW, login: Any
+) -> None:
+    final = {
+        "form": "final",
+        "final-on": "2024-06-01",
+        "final-measures": ["notice", "recover"],
+        "final-cut": "0",
+        "final-recovery": "20",
+        "final-grounds": "目标不达预期",
+    }
+    assert login(pw.county).post(url("tranches", pw.park.pk), final).status_code == 403
+    province = login(pw.province)
+    page = text(province.post(url("tranches", pw.park.pk), final))
+    assert "实施期满2年（2024-12-31）后方可开展终期绩效评价" in page
+    page = text(
+        province.post(
+            url("tranches", pw.park.pk), final | {"final-on": "2025-02-01", "final-recovery": "100"}
+        )
+    )
+    assert "收回金额 100 万元超过已拨付的资金 60 万元" in page
+    pw.park.refresh_from_db()
+    assert pw.park.final_on is None
+    province.post(url("tranches", pw.park.pk), final | {"final-on": "2025-02-01"})
+    pw.park.refresh_from_db()
+    assert pw.park.final_measures == ["notice", "recover"]
+    assert pw.park.final_recovery == Decimal(20) and pw.park.recovery_payee == "浙江省"
+    page = text(province.get(url("tranches", pw.park.pk)))
+    assert 'id="recovery"' in page and "通报、收回" in page
+    assert history_of(pw.park).filter(action="jixiao.pilots.final.decided").exists()
+
+
+def test_the_county_payment_plan_adds_up_per_park(pw: PW, login: Any) -> None:
+    page = text(login(pw.county).get(url("programme", pw.programme.pk)))
+    assert "示例县 资金拨付方案" in page
+    rows = payment_plan(
+        services.core_programme(pw.programme), "示例县", services.shares_of(pw.park.county)
+    )
+    assert [(r.park, r.first, r.second, r.rest) for r in rows] == [
+        (demo.PARK, Decimal(60), Decimal(100), Decimal(40)),
+        ("示例县数字经济产业园", Decimal(45), Decimal(75), Decimal(30)),
+    ]
+    assert all(r.first + r.second + r.rest == r.total for r in rows)

@@ -464,6 +464,16 @@ def may_review_pilot_park(user: Any, park: Any) -> bool:
     return False
 
 
+def may_decide_pilot_final(user: Any, park: Any) -> bool:
+    """The province's part (五（三）): a 审核人/管理员 of the programme's owner (省经信厅)."""
+    return any(
+        m.organisation_id == park.programme.owner_id
+        and m.role != Role.EVALUATOR
+        and Flag.REVIEW_EVALUATION in ROLE_FLAGS[m.role]
+        for m in _memberships(user)
+    )
+
+
 def require_pilot_review(user: Any, park: Any) -> None:
     """403 unless ``user`` may act for the park's county (call after the 404 check)."""
     if not may_review_pilot_park(user, park):

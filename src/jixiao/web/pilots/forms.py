@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jixiao.core.pilots import programme as core
-from jixiao.core.pilots.evaluation import Narrative
+from jixiao.core.pilots.evaluation import Measure, Narrative
 from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.institutions import Breach
 from jixiao.core.pilots.records import Use
@@ -305,6 +305,30 @@ class PayForm(forms.Form):
         label=gettext_lazy("拨付批次"), choices=[(t.value, t.label) for t in Tranche]
     )
     on = forms.DateField(label=gettext_lazy("拨付日期"), widget=DATE)
+
+
+class FinalForm(forms.Form):
+    """五（三）: the province's decision after two years."""
+
+    on = forms.DateField(label=gettext_lazy("终期绩效评价日期"), widget=DATE)
+    measures = forms.MultipleChoiceField(
+        label=gettext_lazy("处理措施"),
+        choices=[(m.value, m.label) for m in Measure],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cut = forms.DecimalField(
+        label=gettext_lazy("扣减金额（万元）"), decimal_places=6, initial=Decimal(0)
+    )
+    recovery = forms.DecimalField(
+        label=gettext_lazy("收回金额（万元）"), decimal_places=6, initial=Decimal(0)
+    )
+    grounds = forms.CharField(
+        label=gettext_lazy("依据"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def chosen(self) -> list[Measure]:
+        return [Measure(m) for m in self.cleaned_data["measures"]]
 
 
 class NarrativeForm(forms.Form):

@@ -111,6 +111,17 @@ class Park(models.Model):
         _("剩余资金拨付比例"), max_digits=7, decimal_places=6, null=True, blank=True
     )
     mid_term_grounds = models.TextField(_("中期绩效评价结果"), blank=True)
+    # 终期绩效评价 (五（三）): the province's decision; a recovery is a money flow back
+    final_on = models.DateField(_("终期绩效评价日期"), null=True, blank=True)
+    final_measures = models.JSONField(_("处理措施"), default=list, blank=True)
+    final_grounds = models.TextField(_("终期绩效评价依据"), blank=True)
+    final_cut = models.DecimalField(
+        _("扣减金额（万元）"), max_digits=MAX_DIGITS, decimal_places=PLACES, default=0
+    )
+    final_recovery = models.DecimalField(
+        _("收回金额（万元）"), max_digits=MAX_DIGITS, decimal_places=PLACES, default=0
+    )
+    recovery_payee = models.CharField(_("收回资金收款方"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("试点园区")

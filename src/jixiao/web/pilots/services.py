@@ -23,7 +23,14 @@ from jixiao.core.money import fmt
 from jixiao.core.pilots import programme as core
 from jixiao.core.pilots.deadlines import DeadlineStatus, agenda, deadlines, home_page
 from jixiao.core.pilots.errors import PilotError
-from jixiao.core.pilots.evaluation import MidTermTable, Narrative, mid_term_table
+from jixiao.core.pilots.evaluation import (
+    FinalDecision,
+    Measure,
+    MidTermTable,
+    Narrative,
+    final_decision,
+    mid_term_table,
+)
 from jixiao.core.pilots.evidence import Evidence, EvidenceCheck, EvidenceKind
 from jixiao.core.pilots.flows import FlowKind, MoneyFlow
 from jixiao.core.pilots.institutions import Breach, Catalogue, Institution, ServiceOffer
@@ -57,6 +64,7 @@ from jixiao.web.pilots.models import (
     Park,
     PilotEnterprise,
     Programme,
+    ProgrammeCounty,
     QuarterlyReport,
     ServicePlan,
     ServiceRecord,
@@ -646,6 +654,15 @@ def report_action(
 # Money --------------------------------------------------------------------------------------
 
 
+def shares_of(county: ProgrammeCounty) -> dict[str, Decimal]:
+    """The second-tranche shares the county has decided, park by park (the plan's 50 % else)."""
+    return {
+        p.owner.name: p.decision_share
+        for p in county.parks.select_related("owner")
+        if p.decision_share is not None
+    }
+
+
 @transaction.atomic
 def decide_second(park: Park, on: date, grounds: str, share: Decimal, user: Any) -> Park:
     park = Park.objects.select_for_update().select_related("owner", "county").get(pk=park.pk)
@@ -708,6 +725,45 @@ def pay_tranche(park: Park, tranche: Tranche, on: date, user: Any) -> TranchePay
         },
     )
     return payment
+
+
+@transaction.atomic
+def decide_final(
+    park: Park,
+    on: date,
+    measures: Iterable[Measure],
+    grounds: str,
+    cut: Decimal,
+    recovery: Decimal,
+    user: Any,
+) -> FinalDecision:
+    """The province's final decision after two years (通报, 扣减, 收回); a recovery is recorded
+    as a money flow from the park back to the province."""
+    park = Park.objects.select_for_update().select_related("owner", "county").get(pk=park.pk)
+    if park.final_on is not None:
+        raise PilotError("already_decided", "已作出终期绩效评价决定")
+    programme = core_programme(park.programme)
+    decision, flow = final_decision(
+        programme, ledger_of(park, programme), on, measures, grounds, cut, recovery
+    )
+    park.final_on, park.final_grounds = decision.on, decision.grounds
+    park.final_measures = [m.value for m in Measure if m in decision.measures]
+    park.final_cut, park.final_recovery = decision.cut, decision.recovery
+    park.recovery_payee = flow.payee if flow else ""
+    park.save()
+    log_action(
+        "jixiao.pilots.final.decided",
+        user=user,
+        subject=park,
+        after={
+            "on": on.isoformat(),
+            "measures": park.final_measures,
+            "grounds": decision.grounds,
+            "cut": fmt(decision.cut),
+            "recovery": fmt(decision.recovery),
+        },
+    )
+    return decision
 
 
 # Mid-term evaluation (附件2) -----------------------------------------------------------------

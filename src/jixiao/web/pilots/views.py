@@ -17,16 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.core.pilots import programme as core
 from jixiao.core.pilots.errors import PilotError
+from jixiao.core.pilots.evaluation import Measure
 from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.records import RecordRefusedError, Use
 from jixiao.core.pilots.reviews import Action, ReviewState
-from jixiao.core.pilots.tranches import Tranche
+from jixiao.core.pilots.tranches import Tranche, payment_plan
 from jixiao.io import pilot_export
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.permissions import (
     flags_for_owner,
     get_pilot_park,
     get_pilot_programme,
+    may_decide_pilot_final,
     may_review_pilot_park,
     pilot_member_ids,
     require_owner_flag,
@@ -41,6 +43,7 @@ from jixiao.web.pilots.forms import (
     CatalogueEntryForm,
     DecisionForm,
     EvidenceForm,
+    FinalForm,
     MidTermForm,
     NarrativeForm,
     PayForm,
@@ -103,6 +106,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for c in programme.counties.select_related("economy", "finance")
         if Flag.VIEW_EVALUATION in flags_for_owner(request.user, c.economy)
     ]
+    prog = services.core_programme(programme)
+    plans = [(c, payment_plan(prog, c.name, services.shares_of(c))) for c in counties]
     return render(
         request,
         "pilots/programme.html",
@@ -110,6 +115,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "rows": rows,
             "counties": counties,
+            "plans": plans,
             "todo": services.todo(programme, pilot_member_ids(request.user)),
             "markable": services.MARKABLE,
         },
@@ -381,8 +387,6 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
             except RecordRefusedError as error:
                 for problem in error.problems:
                     field = problem.field if problem.field in form.fields else None
-                    if problem.field == "on":
-                        field = "on"
                     form.add_error(field, problem.message)
             except PilotError as error:
                 form.add_error(None, str(error))
@@ -518,20 +522,36 @@ def tranches(request: HttpRequest, pk: int) -> HttpResponse:
     park: Park = get_pilot_park(request.user, pk)
     can_review = may_review_pilot_park(request.user, park)
     which = request.POST.get("form", "") if request.method == "POST" else ""
+    can_decide_final = may_decide_pilot_final(request.user, park)
     forms = {
         "decision": DecisionForm(request.POST if which == "decision" else None, prefix="decision"),
         "mid_term": MidTermForm(request.POST if which == "mid_term" else None, prefix="mid_term"),
         "pay": PayForm(request.POST if which == "pay" else None, prefix="pay"),
+        "final": FinalForm(request.POST if which == "final" else None, prefix="final"),
     }
     if request.method == "POST":
         if which not in forms:
             raise Http404
-        require_pilot_review(request.user, park)
+        if which == "final":
+            if not can_decide_final:
+                raise PermissionDenied
+        else:
+            require_pilot_review(request.user, park)
         form = forms[which]
         if form.is_valid():
             data = form.cleaned_data
             try:
-                if isinstance(form, DecisionForm):
+                if isinstance(form, FinalForm):
+                    services.decide_final(
+                        park,
+                        data["on"],
+                        form.chosen(),
+                        data["grounds"],
+                        data["cut"],
+                        data["recovery"],
+                        request.user,
+                    )
+                elif isinstance(form, DecisionForm):
                     services.decide_second(
                         park, data["on"], data["grounds"], form.fraction(), request.user
                     )
@@ -563,6 +583,8 @@ def tranches(request: HttpRequest, pk: int) -> HttpResponse:
             "payments": park.payments.all(),
             "forms": forms,
             "can_review": can_review,
+            "can_decide_final": can_decide_final and park.final_on is None,
+            "final_labels": [Measure(m).label for m in park.final_measures],
         },
     )
 
