@@ -204,9 +204,15 @@ def _check_score(score: Score, rules: RuleSet, out: _Collector) -> None:
         return
     if score.source is _NOT_APPLICABLE:
         return
-    _check_against_method(score, rules, out)
+    outcome, manual = score.outcome, indicator.manual_score
+    given = manual if manual is not None else printed
+    if outcome is not None and given is not None:
+        value = outcome.value
+        if value is None or not _matches(max(ZERO, min(value, score.weight)), given, rules):
+            _check_against_method(score, rules, out)  # a band to check, or a figure that differs
     _check_achievement(score, out)
-    _check_units(score, out)
+    if indicator.target and indicator.actual:  # an empty cell is never quantitative
+        _check_units(score, out)
 
 
 def _given(indicator: Indicator) -> Decimal | None:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from jixiao.core.indicators import PATH_SEPARATOR, Indicator, IndicatorTree, path_text
-from jixiao.core.money import HUNDRED, ZERO
+from jixiao.core.money import HUNDRED, ZERO, quantize
 from jixiao.core.rules import worse_grade
 from jixiao.core.scoring import REGISTRY, Method, MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
@@ -131,6 +131,7 @@ class EvaluationResult:
 
 
 _score = tuple.__new__  # builds a Score from a full tuple: NamedTuple's keyword handling skipped
+_REGISTERED = REGISTRY.get
 
 
 def _method(indicator: Indicator) -> Method | None:
@@ -146,22 +147,16 @@ def _method_title(indicator: Indicator) -> str:
     return method.title if method is not None else ""
 
 
-def _outcome(
-    method: Method, indicator: Indicator, path_text: str, weight: Decimal, ctx: ScoringContext
-) -> Outcome:
-    """Run the indicator's method; malformed parameters or facts become one clear error."""
-    try:
-        return method.outcome(indicator, weight, ctx)
-    except MethodInputError as error:
-        where = f"第 {indicator.line} 行，" if indicator.line else ""
-        raise MethodInputError(f"{where}指标 {path_text}：{error}") from None
-    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-        where = f"第 {indicator.line} 行，" if indicator.line else ""
-        detail = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else str(error)
-        code = indicator.method.code if indicator.method else ""
-        raise MethodInputError(
-            f"{where}指标 {path_text}：评分方法 {code} 的参数或事实有误（{detail}）"
-        ) from None
+def _input_error(indicator: Indicator, path_text: str, error: Exception) -> MethodInputError:
+    """A method's failure on malformed parameters or facts, as one clear error."""
+    where = f"第 {indicator.line} 行，" if indicator.line else ""
+    if isinstance(error, MethodInputError):
+        return MethodInputError(f"{where}指标 {path_text}：{error}")
+    detail = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else str(error)
+    code = indicator.method.code if indicator.method else ""
+    return MethodInputError(
+        f"{where}指标 {path_text}：评分方法 {code} 的参数或事实有误（{detail}）"
+    )
 
 
 def score_leaf(indicator: Indicator, path: tuple[str, ...], ctx: ScoringContext) -> Score:
@@ -173,7 +168,8 @@ def _leaf(indicator: Indicator, path: tuple[str, ...], text: str, ctx: ScoringCo
     if weight is None:
         weight = indicator.effective_weight
     rules = ctx.rules
-    method = _method(indicator)
+    spec = indicator.method
+    method = None if spec is None else _REGISTERED(spec.code) or get(spec.code)
     title = method.title if method is not None else ""
     if indicator.not_applicable:
         return _score(
@@ -191,10 +187,15 @@ def _leaf(indicator: Indicator, path: tuple[str, ...], text: str, ctx: ScoringCo
                 None,
             ),
         )
-    outcome = None if method is None else _outcome(method, indicator, text, weight, ctx)
-    exact = None if outcome is None else outcome.value
-    # The method's points within [0, weight], rounded by the rule set.
-    computed = None if exact is None else rules.round(max(ZERO, min(weight, exact)))
+    outcome = exact = computed = None
+    if method is not None:
+        try:
+            outcome = method.outcome(indicator, weight, ctx)
+        except (MethodInputError, KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise _input_error(indicator, text, error) from None
+        exact = outcome.value
+        if exact is not None:  # the method's points within [0, weight], rounded by the rule set
+            computed = quantize(max(ZERO, min(weight, exact)), rules.places, rules.rounding)
     if indicator.manual_score is not None:
         value, source = indicator.manual_score, _MANUAL
     elif computed is not None:

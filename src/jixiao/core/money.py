@@ -32,6 +32,10 @@ def to_decimal(value: object) -> Decimal:
 
     A float has already lost the exact value a user typed, so it is a programming error here.
     """
+    if type(value) is int:  # the common cases first, without the isinstance chain (not bool)
+        return Decimal(value)
+    if type(value) is Decimal and value.is_finite():
+        return value
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"not a finite number: {value}")

@@ -230,6 +230,12 @@ _DONE = _words("完成 已完成 达到 已达到 达标 已达标 全部完成 
 _NEGATIVE = _words("未完成 否 无 未达到 不健全 未达标 没有 未健全")
 
 
+@lru_cache(maxsize=8192)
+def _key(raw: str) -> str:
+    """A cell as compared with another: cleaned, folded, without spaces."""
+    return _compact(_clean(raw))
+
+
 def _verdict(key: str, affirmative: frozenset[str]) -> bool | None:
     if key in affirmative:
         return True
@@ -243,14 +249,14 @@ def is_met(
 
     An empty actual is never met nor failed: nothing has been reported yet.
     """
-    target_key, actual_key = _compact(_clean(target.raw)), _compact(_clean(actual.raw))
+    target_key, actual_key = _key(target.raw), _key(actual.raw)
     if not actual_key:
         return None
     if target_key == actual_key:
         return True
-    if target.value is None:
+    if target.value is None:  # (the actual written as the target itself was met above)
         full = actual.comparator is Comparator.EQ and actual.unit == "%" and actual.value == HUNDRED
-        return True if full else _verdict(actual_key, _AFFIRMATIVE | {target_key})
+        return True if full else _verdict(actual_key, _AFFIRMATIVE)
     if actual.value is None:
         return _verdict(actual_key, _DONE)
     if not units_compatible(target.unit, actual.unit):
