@@ -577,3 +577,35 @@ def test_the_county_payment_plan_adds_up_per_park(pw: PW, login: Any) -> None:
         ("示例县数字经济产业园", Decimal(45), Decimal(75), Decimal(30)),
     ]
     assert all(r.first + r.second + r.rest == r.total for r in rows)
+
+
+def test_the_park_writes_the_mid_term_narratives(pw: PW, login: Any) -> None:
+    editor = login(pw.editor)
+    form = {"mechanism": "园区服务专班每月例会", "training_measures": "精益生产培训两期"}
+    page = text(editor.post(url("mid_term", pw.park.pk), form | {"training_results": "很" * 5001}))
+    assert "“业务培训”的成效和案例过长（5001 字，上限 5000 字）" in page
+    pw.park.refresh_from_db()
+    assert "training" not in pw.park.narratives
+    assert editor.post(url("mid_term", pw.park.pk), form).status_code == 302
+    pw.park.refresh_from_db()
+    assert pw.park.narratives["training"] == {"measures": "精益生产培训两期", "results": ""}
+    assert login(pw.county).post(url("mid_term", pw.park.pk), form).status_code == 403
+    sheet = load_workbook(
+        BytesIO(editor.get(url("mid_term_export", pw.park.pk, "xlsx")).content)
+    ).active
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "精益生产培训两期" in values
+    assert any("园区服务专班每月例会" in str(v) for v in values)
+
+
+def test_the_county_cannot_change_the_parks_catalogue(pw: PW, login: Any) -> None:
+    entry = {"institution": "某机构", "service": "training", "product": "培训"}
+    entry |= {"price": "1", "market_price": "1", "unit": "次"}
+    assert login(pw.county).post(url("catalogue_add", pw.other.pk), entry).status_code == 403
+    assert login(pw.editor).post(url("catalogue_add", pw.other.pk), entry).status_code == 404
+    assert not pw.other.catalogue.exists()
+    # a submitted plan freezes the catalogue
+    login(pw.other_editor).post(url("plan_action", pw.other.pk), {"action": "submit"})
+    page = text(login(pw.other_editor).post(url("catalogue_add", pw.other.pk), entry, follow=True))
+    assert "服务计划已提交或已审核通过，不能修改服务机构清单" in page
+    assert not pw.other.catalogue.exists()
