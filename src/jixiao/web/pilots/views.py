@@ -99,14 +99,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_pilot_programme(request.user, pk)
+    prog = services.core_programme(programme)
     parks = visible_pilot_parks(request.user).filter(programme=programme)
-    rows = [(park, services.ledger_of(park)) for park in parks.select_related("owner", "county")]
+    rows = [
+        (park, services.ledger_of(park, prog))
+        for park in parks.select_related("owner", "county").prefetch_related("payments")
+    ]
     counties = [
         c
         for c in programme.counties.select_related("economy", "finance")
         if Flag.VIEW_EVALUATION in flags_for_owner(request.user, c.economy)
     ]
-    prog = services.core_programme(programme)
     plans = [(c, payment_plan(prog, c.name, services.shares_of(c))) for c in counties]
     return render(
         request,
