@@ -609,3 +609,16 @@ def test_the_county_cannot_change_the_parks_catalogue(pw: PW, login: Any) -> Non
     page = text(login(pw.other_editor).post(url("catalogue_add", pw.other.pk), entry, follow=True))
     assert "服务计划已提交或已审核通过，不能修改服务机构清单" in page
     assert not pw.other.catalogue.exists()
+
+
+def test_a_body_far_above_the_limit_is_refused_before_it_is_read(pw: PW, login: Any) -> None:
+    row = pw.park.records.get(ref="J-2023-03")
+    response = login(pw.editor).post(
+        url("record", pw.park.pk, row.pk),
+        data=b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(12 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "每个文件不超过 10 MB" in text(response)
+    assert not EvidenceFile.objects.filter(record=row, kind="invoice").exists()
