@@ -267,8 +267,19 @@ def _steps_doc(review: Review) -> list[dict[str, str]]:
 
 
 def plan_of(park: Park) -> ServicePlan:
+    """The park's plan to read: an unsaved draft when it has none yet (a GET writes nothing)."""
+    return ServicePlan.objects.filter(park=park).first() or ServicePlan(park=park)
+
+
+def _locked_plan(park: Park) -> ServicePlan:
+    """The park's plan to change, created on first use and locked for the transaction."""
     plan, _ = ServicePlan.objects.get_or_create(park=park)
-    return plan
+    return ServicePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _require_open_catalogue(park: Park) -> None:
+    if plan_of(park).state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
+        raise PilotError("plan_locked", "服务计划已提交或已审核通过，不能修改服务机构清单")
 
 
 def core_plan(plan: ServicePlan) -> CorePlan:
@@ -410,6 +421,7 @@ def breaches(park: Park) -> tuple[Breach, ...]:
 @transaction.atomic
 def add_catalogue_entry(park: Park, entry: CatalogueEntry, user: Any) -> CatalogueEntry:
     entry.park = park
+    _require_open_catalogue(park)
     ServiceOffer(
         core.ServiceType(entry.service), entry.product, entry.price, entry.market_price, entry.unit
     )  # the core refuses a negative price
@@ -432,9 +444,7 @@ def add_catalogue_entry(park: Park, entry: CatalogueEntry, user: Any) -> Catalog
 
 @transaction.atomic
 def remove_catalogue_entry(park: Park, entry: CatalogueEntry, user: Any) -> None:
-    plan = plan_of(park)
-    if plan.state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
-        raise PilotError("plan_locked", "服务计划已提交或已审核通过，不能修改服务机构清单")
+    _require_open_catalogue(park)
     before = {"institution": entry.institution, "product": entry.product}
     entry.delete()
     log_action("jixiao.pilots.catalogue.removed", user=user, subject=park, before=before)
@@ -445,7 +455,7 @@ PLAN_FIELDS = ("schedule", "fund_use", "internal_rules", "justifications")
 
 @transaction.atomic
 def save_plan(park: Park, values: Mapping[str, Any], user: Any) -> ServicePlan:
-    plan = ServicePlan.objects.select_for_update().get(pk=plan_of(park).pk)
+    plan = _locked_plan(park)
     if plan.state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
         raise PilotError("plan_locked", "服务计划已提交或已审核通过，不能修改")
     before = {f: getattr(plan, f) for f in PLAN_FIELDS}
@@ -469,7 +479,7 @@ def plan_action(
     """Submit, return or approve the plan; an approval locks the targets and opens the first
     tranche (四（二）)."""
     park = Park.objects.select_for_update().get(pk=park.pk)
-    plan = ServicePlan.objects.select_for_update().get(pk=plan_of(park).pk)
+    plan = _locked_plan(park)
     blockers = plan_blockers(core_plan(plan), services_of(park)) if action is Action.APPROVE else ()
     review = review_of(plan.state, plan.steps).advance(action, _today(on), note, blockers)
     before = plan.state

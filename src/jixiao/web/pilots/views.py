@@ -321,9 +321,6 @@ def catalogue_add(request: HttpRequest, pk: int) -> HttpResponse:
             listed = "；".join(str(e) for e in errors)
             messages.error(request, f"{label}：{listed}" if label else listed)
         return redirect("pilots:plan", pk=park.pk)
-    if services.plan_of(park).state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
-        messages.error(request, _("服务计划已提交或已审核通过，不能修改服务机构清单。"))
-        return redirect("pilots:plan", pk=park.pk)
     try:
         services.add_catalogue_entry(park, form.save(commit=False), request.user)
         messages.success(request, _("已加入服务机构清单。"))
