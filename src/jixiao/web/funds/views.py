@@ -11,6 +11,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 
 from jixiao.core.rules import RuleSet
@@ -94,6 +95,28 @@ def project_list(request: HttpRequest) -> HttpResponse:
         projects.order_by("-year", "owner__path", "sequence", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     page.object_list = project_rows(list(page.object_list))  # type: ignore[assignment]
+    rows_html = format_html_join(
+        "\n",
+        '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+        '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
+        (
+            (
+                row.project.year,
+                row.project.owner.name,
+                row.link,
+                row.project.name,
+                row.kind,
+                row.fund,
+                row.budget,
+                row.executed,
+                row.rate,
+                format_html_join(
+                    "", '<span class="sev-warning">{}</span>', ((w,) for w in row.warnings)
+                ),
+            )
+            for row in page.object_list
+        ),
+    )
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -101,6 +124,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "funds/project_list.html",
         {
             "page": page,
+            "rows_html": rows_html,
             "units": units,
             "unit": unit,
             "year": year,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -27,6 +28,13 @@ from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import visible_evaluations, visible_projects
 
 NO_CONCLUSION = "—"
+
+
+@lru_cache(maxsize=256)
+def _rules_of(region: str, year: int) -> RuleSet:
+    """``rulesets.select`` once per (region, year) and process (it lists the rule-set files on
+    every call; the tables themselves are loaded once per process anyway)."""
+    return rulesets.select(region, year)
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def department_table(user: Any, department: Organisation, year: int) -> Departme
         .order_by("sequence", "owner__path", "pk")
     )
     latest = _latest_self_evaluations(user, projects)
-    rules = rulesets.select(department.region.full_name, year)
+    rules = _rules_of(department.region.full_name, year)
     rows: list[SummaryRow] = []
     unjudged: set[str] = set()
     for no, project in enumerate(projects, 1):
