@@ -255,11 +255,15 @@ def _score_tree(
     out.append(None)  # type: ignore[arg-type]  # the parent's place, filled below
     total = ZERO
     all_not_applicable = True
+    weight = indicator.weight
+    children_weight = ZERO  # the effective weight when none is written: the children's sum
     for child in children:
         label = child.label
         head = _score_tree(child, (*path, label), f"{text}{PATH_SEPARATOR}{label}", ctx, out)
         total += head.value or ZERO
         all_not_applicable = all_not_applicable and head.source is _NOT_APPLICABLE
+        if weight is None:
+            children_weight += head.weight
     summed: Outcome | None = None
     if indicator.manual_score is not None:
         value, source = indicator.manual_score, _MANUAL
@@ -273,7 +277,7 @@ def _score_tree(
             path,
             text,
             indicator,
-            indicator.effective_weight,
+            children_weight if weight is None else weight,
             value,
             total,
             source,
