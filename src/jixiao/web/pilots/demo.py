@@ -6,7 +6,7 @@ and records there are illustrative), with 浙江省经济和信息化厅 as the 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from jixiao.core.pilots.reviews import Action, Review
@@ -175,7 +175,22 @@ def _load_park(
             EvidenceFile(record=row, kind=e.kind.value, dated=e.dated, name=e.file)
             for e in record.evidence
         )
-    if data.plan_approved_on is not None:  # the county paid the first 30 % a fortnight later
+    if data.plan_approved_on is not None:
+        _report(park)
+        # the county paid the first 30 % a fortnight after the approval
         services.pay_tranche(
             park, Tranche.FIRST, date.fromordinal(data.plan_approved_on.toordinal() + 14), None
         )
+
+
+def _report(park: Park) -> None:
+    """The park's first three quarterly reports, submitted ten days after each quarter; the
+    county approved the first two (evidence complete) and has the third to review (J-2023-03
+    lacks its invoice)."""
+    quarters = services.quarter_list(services.core_programme(park.programme))[:3]
+    for number, (start, end) in enumerate(quarters, 1):
+        services.report_action(park, start, end, Action.SUBMIT, "", None, end + timedelta(days=10))
+        if number < 3:
+            services.report_action(
+                park, start, end, Action.APPROVE, "", None, end + timedelta(days=20)
+            )
