@@ -330,6 +330,8 @@ def test_a_report_is_returned_for_a_missing_invoice_and_approved_once_complete(
     assert report.state == "approved"
     assert [s["action"] for s in report.steps] == ["submit", "return", "submit", "approve"]
     assert history_of(report).count() == 4
+    page = text(county.get(q3))
+    assert "退回季度进度报告" in page and "季度进度报告审核通过" in page
 
 
 def test_a_return_needs_a_note(pw: PW, login: Any) -> None:

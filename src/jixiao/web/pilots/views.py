@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -81,6 +82,39 @@ def _upload_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return protected(request, *args, **kwargs)
 
     return guarded
+
+
+HISTORY_LABELS = {
+    "jixiao.pilots.targets.saved": gettext_lazy("修改绩效目标清单和试点企业"),
+    "jixiao.pilots.change.requested": gettext_lazy("提交调整申请"),
+    "jixiao.pilots.change.approve": gettext_lazy("同意调整申请"),
+    "jixiao.pilots.change.reject": gettext_lazy("不同意调整申请"),
+    "jixiao.pilots.change.report": gettext_lazy("调整申请已报省"),
+    "jixiao.pilots.catalogue.added": gettext_lazy("加入服务机构清单"),
+    "jixiao.pilots.catalogue.removed": gettext_lazy("移出服务机构清单"),
+    "jixiao.pilots.plan.saved": gettext_lazy("修改服务计划"),
+    "jixiao.pilots.plan.submit": gettext_lazy("提交服务计划"),
+    "jixiao.pilots.plan.return": gettext_lazy("退回服务计划"),
+    "jixiao.pilots.plan.approve": gettext_lazy("服务计划审核通过"),
+    "jixiao.pilots.record.created": gettext_lazy("登记服务记录"),
+    "jixiao.pilots.evidence.added": gettext_lazy("上传佐证资料"),
+    "jixiao.pilots.report.submit": gettext_lazy("提交季度进度报告"),
+    "jixiao.pilots.report.return": gettext_lazy("退回季度进度报告"),
+    "jixiao.pilots.report.approve": gettext_lazy("季度进度报告审核通过"),
+    "jixiao.pilots.tranche.decided": gettext_lazy("确定第二笔资金"),
+    "jixiao.pilots.tranche.paid": gettext_lazy("拨付资金"),
+    "jixiao.pilots.mid_term.recorded": gettext_lazy("记录中期绩效评价结果"),
+    "jixiao.pilots.mid_term.narratives": gettext_lazy("修改工作举措和成效"),
+    "jixiao.pilots.final.decided": gettext_lazy("终期绩效评价决定"),
+}
+
+
+def _history(record: Any) -> list[tuple[Any, str]]:
+    """The latest logged changes of ``record`` with their action in words."""
+    return [
+        (entry, str(HISTORY_LABELS.get(entry.action, entry.action)))
+        for entry in history_of(record)[:20]
+    ]
 
 
 def _can_edit(request: HttpRequest, park: Park) -> bool:
@@ -206,7 +240,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ledger": services.ledger_of(park, programme),
             "can_edit": _can_edit(request, park),
             "can_review": may_review_pilot_park(request.user, park),
-            "history": history_of(park)[:20],
+            "history": _history(park),
         },
     )
 
@@ -470,7 +504,7 @@ def record_detail(request: HttpRequest, pk: int, record: int) -> HttpResponse:
             "check": services.evidence_check(row, programme),
             "form": form,
             "can_edit": can_edit,
-            "history": history_of(row)[:20],
+            "history": _history(row),
         },
     )
 
@@ -536,7 +570,7 @@ def report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "can_review": may_review_pilot_park(request.user, park)
             and state == ReviewState.SUBMITTED,
             "action_form": ActionForm(),
-            "history": history_of(stored)[:20] if stored else [],
+            "history": _history(stored) if stored else [],
         },
     )
 
