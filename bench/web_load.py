@@ -1426,10 +1426,21 @@ class Measured:
     ms: float
     queries: list[tuple[float, str]]
     status: int = 200
+    cpu_ms: float = 0.0  # this process (Django) for the request
 
     @property
     def sql_ms(self) -> float:
         return sum(ms for ms, _ in self.queries)
+
+
+def backend_pid(connection: Any) -> int | None:
+    """The PostgreSQL backend serving ``connection`` (to read its CPU time from /proc)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return int(cursor.fetchone()[0])
+    except Exception:  # only a figure is lost
+        return None
 
 
 def profile_pages(
@@ -1445,7 +1456,10 @@ def profile_pages(
         "\nOne request at a time (Django test client in this process, same database, gunicorn"
         " stopped): median of 3 requests"
     )
-    head = f"{'kind':<30} {'persona':<24} {'ms':>7} {'queries':>7} {'SQL ms':>7} {'top SQL':>8}"
+    head = (
+        f"{'kind':<30} {'persona':<24} {'ms':>7} {'queries':>7} {'SQL ms':>7} {'top SQL':>8}"
+        f" {'CPU ms':>7} {'PG CPU':>7}"
+    )
     log(head)
     log("-" * len(head))
     rng = random.Random(seed)
@@ -1458,26 +1472,40 @@ def profile_pages(
     for kind in kinds:
         for persona in personas:
             runs = []
+            backend = backend_pid(connection)
+            pg_began = proc_cpu_seconds(backend) if backend else 0.0
             for _ in range(3):
                 path = kind.make(persona, rng)
                 if path is None:
                     continue
                 with CaptureQueriesContext(connection) as captured:
                     began = time.perf_counter()
+                    cpu_began = time.process_time()
                     response = clients[persona.username].get(path)
+                    cpu_ms = (time.process_time() - cpu_began) * 1000
                     ms = (time.perf_counter() - began) * 1000
                 queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
                 runs.append(
-                    Measured(kind.name, persona.username, path, ms, queries, response.status_code)
+                    Measured(
+                        kind.name,
+                        persona.username,
+                        path,
+                        ms,
+                        queries,
+                        response.status_code,
+                        cpu_ms,
+                    )
                 )
             if not runs:
                 continue
+            pg_ms = (proc_cpu_seconds(backend) - pg_began) * 1000 / len(runs) if backend else 0.0
             median = sorted(runs, key=lambda m: m.ms)[len(runs) // 2]
             top = max((ms for ms, _ in median.queries), default=0.0)
             failed = sorted({m.status for m in runs if m.status != 200})
             log(
                 f"{kind.name:<30} {persona.username:<24} {median.ms:>7.1f}"
                 f" {len(median.queries):>7} {median.sql_ms:>7.1f} {top:>8.1f}"
+                f" {statistics.mean(m.cpu_ms for m in runs):>7.1f} {pg_ms:>7.1f}"
                 + (f"  HTTP {', '.join(map(str, failed))}: not comparable" if failed else "")
             )
             if failed:
@@ -1486,7 +1514,8 @@ def profile_pages(
                 worst[kind.name] = median
     log(
         "(ms: the whole request in this process; SQL ms: as Django's cursor wrapper times it;"
-        " the database's share of the CPU is in the CPU line above)"
+        " CPU ms: this process's CPU time per request, mean of the runs; PG CPU: the CPU time of"
+        " its PostgreSQL backend per request, from /proc in clock ticks, so coarse)"
     )
     ranked = sorted(worst.values(), key=lambda m: m.ms, reverse=True)
     for rank, measured in enumerate(ranked[:3]):
