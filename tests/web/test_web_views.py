@@ -392,3 +392,30 @@ def test_language_is_simplified_chinese(world, login, accept):
 
 def test_header_shows_the_users_name(world, login):
     assert "嘉兴填报人" in html_of(login(world.owner).get(LIST))
+
+
+# --- the evaluation page scores the stored document without re-validating it ------------------
+
+
+def test_the_page_scores_the_stored_document_like_report_for(world):
+    from jixiao.web.evaluations.services import report_for
+    from jixiao.web.evaluations.views import _stored_report
+
+    for evaluation in (world.jx, world.unit_eval, world.xt):
+        stored, checked = _stored_report(evaluation), report_for(evaluation)
+        assert stored.computed_total == checked.computed_total
+        assert stored.computed_grade == checked.computed_grade
+        assert [f.code for f in stored.findings] == [f.code for f in checked.findings]
+        assert stored.result is not None and checked.result is not None
+        assert [(s.path_text, s.value) for s in stored.result.scores] == [
+            (s.path_text, s.value) for s in checked.result.scores
+        ]
+
+
+def test_a_document_not_stored_through_the_services_is_still_checked(world):
+    from jixiao.io.cases import CaseError
+    from jixiao.web.evaluations.views import _stored_report
+
+    world.jx.document = {**world.jx.document, "indicators": "not a list"}
+    with pytest.raises(CaseError):
+        _stored_report(world.jx)
