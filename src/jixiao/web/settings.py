@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jixiao.web.subsidies",
     "jixiao.web.cofunding",
     "jixiao.web.pilots",
+    "jixiao.web.ledger",
     "django_tasks",
     "django_tasks_db",
     "jixiao.web.jobs",

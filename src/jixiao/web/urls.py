@@ -18,6 +18,7 @@ urlpatterns = [
     path("subsidies/", include("jixiao.web.subsidies.urls")),
     path("cofunding/", include("jixiao.web.cofunding.urls")),
     path("pilots/", include("jixiao.web.pilots.urls")),
+    path("ledger/", include("jixiao.web.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ from jixiao.web.evaluations.services import (
 )
 from jixiao.web.evaluations.workflow import EDITABLE
 from jixiao.web.history.services import log_action
+from jixiao.web.ledger.models import FlowKind
+from jixiao.web.ledger.services import record_flow, remove_flows_for
 
 PLAN_FIELDS = (
     "name",
@@ -131,6 +133,7 @@ def record_payment(
         reference=item.reference,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    _record_flow(plan, payment, user)
     log_action(
         "jixiao.cofunding.payment.recorded",
         user=user,
@@ -141,12 +144,33 @@ def record_payment(
     return payment
 
 
+def _record_flow(plan: CofundingPlan, payment: Payment, user: Any) -> None:
+    """The payment in the shared money-flow ledger (same transaction): a level of government
+    pays the plan's beneficiaries; neither is an organisation of the platform."""
+    level = payment.get_level_display()
+    record_flow(
+        kind=FlowKind.PAYMENT,
+        source=payment,
+        source_label=f"{plan.name}：{level}级拨付",
+        source_url="cofunding:plan_detail",
+        source_args=[plan.pk],
+        owner=plan.owner,
+        amount=payment.amount,
+        on=payment.paid_on,
+        payer_label=f"{level}级财政",
+        payee_label=f"{plan.name}资金使用对象",
+        reason=payment.reference or f"{plan.name}（{level}级分担）",
+        user=user,
+    )
+
+
 @transaction.atomic
 def remove_payment(payment: Payment, user: Any) -> None:
     """Remove a payment recorded by mistake; the log keeps what it was."""
     plan = payment.plan
     data = _payment_data(payment)
     number = payment.pk
+    remove_flows_for(payment)
     payment.delete()
     log_action(
         "jixiao.cofunding.payment.removed", user=user, subject=plan, payment=number, before=data

@@ -57,6 +57,8 @@ from jixiao.core.pilots.reviews import ServicePlan as CorePlan
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule, Party
 from jixiao.core.pilots.tranches import CountyDecision, MidTermResult, Tranche, TrancheLedger
 from jixiao.web.history.services import log_action
+from jixiao.web.ledger.models import FlowKind as LedgerKind
+from jixiao.web.ledger.services import record_flow
 from jixiao.web.pilots.models import (
     CatalogueEntry,
     ChangeRequest,
@@ -723,6 +725,23 @@ def pay_tranche(park: Park, tranche: Tranche, on: date, user: Any) -> TranchePay
         grounds=flow.reason,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    finance = park.county.finance
+    record_flow(  # the shared money-flow ledger, in this transaction
+        kind=LedgerKind.PAYMENT,
+        source=payment,
+        source_label=f"{park.owner.name}：{tranche.label}",
+        source_url="pilots:tranches",
+        source_args=[park.pk],
+        owner=park.owner,
+        amount=flow.amount,
+        on=flow.on,
+        payer=finance,
+        payer_label=finance.name,
+        payee=park.owner,
+        payee_label=park.owner.name,
+        reason=flow.reason,
+        user=user,
+    )
     log_action(
         "jixiao.pilots.tranche.paid",
         user=user,
@@ -761,6 +780,23 @@ def decide_final(
     park.final_cut, park.final_recovery = decision.cut, decision.recovery
     park.recovery_payee = flow.payee if flow else ""
     park.save()
+    if flow is not None:
+        record_flow(  # 收回: the park pays back to the province, in this transaction
+            kind=LedgerKind.RECOVERY,
+            source=park,
+            part="recovery",
+            source_label=f"{park.owner.name}：终期绩效评价收回",
+            source_url="pilots:tranches",
+            source_args=[park.pk],
+            owner=park.owner,
+            amount=flow.amount,
+            on=flow.on,
+            payer=park.owner,
+            payer_label=park.owner.name,
+            payee_label=flow.payee,
+            reason=flow.reason,
+            user=user,
+        )
     log_action(
         "jixiao.pilots.final.decided",
         user=user,
