@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
@@ -14,12 +16,15 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.core.pilots.evaluation import MidTermTable, mid_term_table
+from jixiao.core.pilots.evaluation import FinalDecision, Measure, MidTermTable, mid_term_table
 from jixiao.core.pilots.programme import LiaisonList, liaison_list
 from jixiao.io.pilot_export import (
     LIAISON_HEADINGS,
     PRECISE_HEADINGS,
     PUBLIC_HEADINGS,
+    FinalReport,
+    final_docx,
+    final_xlsx,
     liaison_docx,
     liaison_xlsx,
     mid_term_docx,
@@ -221,3 +226,65 @@ def test_text_that_looks_like_a_formula_stays_text(
     assert (ws["B4"].value, ws["B4"].data_type, ws["B4"].quotePrefix) == ("@SUM(A1)", "s", True)
     document = Document(BytesIO(mid_term_docx(replace(table, public=(first,)))[2]))
     assert document.tables[0].rows[2].cells[5].text == evil  # Word shows it as typed
+
+
+# 终期绩效评价结果 --------------------------------------------------------------------------------
+
+
+def final_report(measures: frozenset[Measure], cut: str = "0", recovery: str = "0") -> FinalReport:
+    decision = FinalDecision(
+        PARK, date(2025, 2, 1), measures, "目标完成率不足60%", Decimal(cut), Decimal(recovery)
+    )
+    return FinalReport(PARK, "示例县", Decimal(200), Decimal(160), decision, "浙江省")
+
+
+def test_the_final_evaluation_xlsx_holds_the_measures_and_the_money_as_numbers() -> None:
+    report = final_report(
+        frozenset({Measure.NOTICE, Measure.CUT, Measure.RECOVER}), "40", "20.123456"
+    )
+    name, mimetype, content = final_xlsx(report)
+    assert name == f"{PARK}-终期绩效评价结果.xlsx" and mimetype == XLSX
+    ws = sheet(content)
+    assert ws["A1"].value == "终期绩效评价结果"
+    assert ws["A2"].value == f"园区名称：{PARK}　　　　所在县（市、区）：示例县"
+    assert values(ws, 3)[:2] == ["评价日期", "2025-02-01"]
+    assert values(ws, 4)[:4] == ["处理措施", "是否采取", "金额（万元）", "说明"]
+    assert values(ws, 5)[:3] == ["通报", "是", "—"]
+    assert values(ws, 6)[:4] == ["扣减", "是", 40, "扣减尚未拨付的资金，不再拨付"]
+    recovery = values(ws, 7)
+    assert recovery[:2] == ["收回", "是"] and recovery[3] == "收回已拨付的资金，缴回浙江省"
+    assert Decimal(str(recovery[2])) == Decimal("20.123456")  # a number, to the 分
+    assert ws["C7"].number_format == "0.00####"
+    assert values(ws, 8)[:2] == ["评价依据", "目标完成率不足60%"]
+    money = values(ws, 11)
+    assert [Decimal(str(v)) for v in money] == [
+        Decimal(200),
+        Decimal(160),
+        Decimal(40),
+        Decimal("20.123456"),
+        Decimal("139.876544"),  # kept = paid − recovered
+    ]
+    assert all(isinstance(v, int | float) for v in money)
+
+
+def test_a_measure_not_taken_shows_no_amount() -> None:
+    ws = sheet(final_xlsx(final_report(frozenset({Measure.NOTICE})))[2])
+    assert values(ws, 6)[:3] == ["扣减", "否", "—"]
+    assert values(ws, 7)[:3] == ["收回", "否", "—"]
+    assert values(ws, 11)[4] == 160
+
+
+def test_the_final_evaluation_docx_prints_every_decimal() -> None:
+    report = final_report(frozenset({Measure.RECOVER}), "0", "20.123456")
+    name, mimetype, content = final_docx(report)
+    assert name.endswith(".docx") and mimetype == DOCX
+    document = Document(BytesIO(content))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:3] == [
+        "终期绩效评价",
+        "终期绩效评价结果",
+        f"园区名称：{PARK}　　　　所在县（市、区）：示例县",
+    ]
+    rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert rows[4][:3] == ["收回", "是", "20.123456"]
+    assert rows[-1] == ["200", "160", "0", "20.123456", "139.876544"]

@@ -11,6 +11,7 @@ other park's 填报人, the county 经信局's and 财政局's 审核人, the pr
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from docx import Document
 from openpyxl import load_workbook
 from web_world import make_org, make_region, make_user
 
+from jixiao.core.pilots import programme as core
 from jixiao.core.pilots.tranches import payment_plan
 from jixiao.web.history.models import ActionLog
 from jixiao.web.history.services import history_of
@@ -626,3 +628,148 @@ def test_a_body_far_above_the_limit_is_refused_before_it_is_read(pw: PW, login: 
     assert response.status_code == 413
     assert "每个文件不超过 10 MB" in text(response)
     assert not EvidenceFile.objects.filter(record=row, kind="invoice").exists()
+
+
+# The final evaluation export, half-year summaries, what a change request changes --------------
+
+
+def _decide_final(pw: PW, login: Any, **extra: str) -> None:
+    response = login(pw.province).post(
+        url("tranches", pw.park.pk),
+        {
+            "form": "final",
+            "final-on": "2025-02-01",
+            "final-measures": ["notice", "recover"],
+            "final-cut": "0",
+            "final-recovery": "20.5",
+            "final-grounds": "目标完成率不足60%",
+        }
+        | extra,
+    )
+    assert response.status_code == 302
+
+
+def test_the_final_evaluation_exports_once_decided(pw: PW, login: Any) -> None:
+    export = url("final_export", pw.park.pk, "xlsx")
+    assert login(pw.editor).get(export).status_code == 404  # nothing decided yet
+    _decide_final(pw, login)
+    page = text(login(pw.editor).get(url("tranches", pw.park.pk)))
+    assert 'id="final-export"' in page and 'class="flow-link"' in page
+    response = login(pw.editor).get(export)
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    assert ws is not None and ws["A1"].value == "终期绩效评价结果"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    assert rows[2][:3] == ["通报", "是", "—"]
+    assert rows[3][:3] == ["扣减", "否", "—"]
+    assert rows[4][:3] == ["收回", "是", 20.5]
+    assert rows[-1] == [200, 60, 0, 20.5, 39.5]  # money, paid, cut, recovered, kept
+    docx = login(pw.province).get(url("final_export", pw.park.pk, "docx"))
+    table = Document(BytesIO(docx.content)).tables[0]
+    assert [c.text for c in table.rows[-1].cells] == ["200", "60", "0", "20.5", "39.5"]
+    for user in (pw.other_editor, pw.outsider):
+        assert login(user).get(export).status_code == 404
+    assert login(pw.editor).get(url("final_export", pw.park.pk, "pdf")).status_code == 404
+
+
+def _summary(name: str, content: bytes, period: str = "2023-06-30") -> dict[str, Any]:
+    return {"period": period, "upload": SimpleUploadedFile(name, content)}
+
+
+def test_the_county_uploads_its_half_year_summary_and_the_panel_counts_it(
+    pw: PW, login: Any, media: Any
+) -> None:
+    county_row = pw.programme.counties.get()
+    page_url = url("summaries", pw.programme.pk, county_row.pk)
+    county = login(pw.county)
+    page = text(county.get(page_url))
+    assert "试点工作总结材料（2023年上半年）" in page and "未报送" in page
+    for upload, message in (
+        (_summary("总结.exe", b"MZ..."), "类型不支持"),
+        (_summary("总结.pdf", b"not a pdf"), "已损坏或与扩展名不符"),
+        (_summary("总结.pdf", PDF + b"0" * (10 * 1024 * 1024)), "过大"),
+        (_summary("总结.pdf", PDF, period="2023-05-31"), "选择一个有效的选项"),
+    ):
+        assert message in text(county.post(page_url, upload))
+    assert not county_row.summaries.exists()
+    key = "half_year_summary/示例县//2023-06-30"
+    prog = services.core_programme(pw.programme)
+    assert key not in services.submitted_of(pw.programme, prog)
+    assert county.post(page_url, _summary("../2023上半年总结.pdf", PDF)).status_code == 302
+    stored = county_row.summaries.get()
+    assert stored.name == "2023上半年总结.pdf" and stored.period_start == date(2023, 1, 1)
+    assert stored.file.name.startswith("pilots/summaries/") and "总结" not in stored.file.name
+    assert (media / stored.file.name).read_bytes() == PDF
+    assert services.submitted_of(pw.programme, prog)[key] == stored.uploaded_on
+    assert history_of(county_row).filter(action="jixiao.pilots.summary.uploaded").exists()
+    # the finance bureau of the county may upload too; the province looks and downloads
+    assert login(pw.finance).post(page_url, _summary("附件.pdf", PDF)).status_code == 302
+    download = url("summary_download", pw.programme.pk, county_row.pk, stored.pk)
+    response = login(pw.province).get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert login(pw.province).post(page_url, _summary("x.pdf", PDF)).status_code == 403
+    for user in (pw.editor, pw.outsider):  # a park does not see the county's part
+        assert login(user).get(page_url).status_code == 404
+        assert login(user).get(download).status_code == 404
+    assert county_row.summaries.count() == 2
+
+
+def test_half_year_summaries_are_no_longer_marked_by_hand(pw: PW, login: Any) -> None:
+    key = "half_year_summary/示例县//2023-06-30"
+    login(pw.county).post(url("deadline_submit", pw.programme.pk), {"key": key})
+    assert not pw.programme.submissions.exists()
+
+
+def test_the_county_sees_what_a_change_request_changes(pw: PW, login: Any) -> None:
+    book = services.book_of(pw.park)
+    public = tuple(
+        dataclasses.replace(t, sessions=10) if t.service.label == "政策宣贯" else t
+        for t in book.targets.public
+    )
+    precise = tuple(t for t in book.targets.precise if t.service.label != "数字化改造")
+    enterprises = (
+        *(
+            dataclasses.replace(e, diagnosis="已建立财务制度")
+            if e.name == "示例食品有限公司"
+            else e
+            for e in book.enterprises
+        ),
+        core.PilotEnterprise("示例新能源有限公司", core.EnterpriseClass.EARLY_STAGE, "初创"),
+    )
+    services.request_change(
+        pw.park,
+        core.TargetList(public, precise),
+        enterprises,
+        "调整宣贯场次，数字化改造改由县统一实施",
+        pw.editor,
+        date(2023, 9, 1),
+    )
+    page = text(login(pw.county).get(url("park", pw.park.pk)))
+    assert 'id="change-1-diff"' in page
+    lines = services.change_lines(pw.park, pw.park.changes.get())
+    assert [(x.part, x.item, x.field, x.before, x.after) for x in lines] == [
+        ("普惠性公共服务", "政策宣贯", "场次", "8", "10"),
+        ("精准化个性服务", "数字化改造", "删除", "量化目标 4家", "—"),
+        (
+            "试点企业",
+            "示例食品有限公司",
+            "诊断结论",
+            "财务制度不健全，缺少融资渠道",
+            "已建立财务制度",
+        ),
+        ("试点企业", "示例新能源有限公司", "新增", "—", "企业类型 发展初期企业，诊断结论 初创"),
+    ]
+    for line in lines:
+        assert line.item in page and line.after in page
+    # once decided the request no longer shows a diff (the targets now in force changed)
+    services.decide_change(pw.park, 1, "approve", "", pw.county, date(2023, 9, 5))
+    assert 'id="change-1-diff"' not in text(login(pw.county).get(url("park", pw.park.pk)))
+
+
+def test_an_unchanged_request_says_so(pw: PW, login: Any) -> None:
+    book = services.book_of(pw.park)
+    services.request_change(
+        pw.park, book.targets, book.enterprises, "核对", pw.editor, date(2023, 9, 1)
+    )
+    assert services.change_lines(pw.park, pw.park.changes.get()) == []
+    assert "无实际调整" in text(login(pw.editor).get(url("park", pw.park.pk)))

@@ -1,4 +1,5 @@
-"""附件2 中期评价表 and 附件3 联络员名单 of seed ``003`` as .xlsx and .docx, in the seed's layout.
+"""附件2 中期评价表 and 附件3 联络员名单 of seed ``003`` as .xlsx and .docx, in the seed's layout,
+and the province's 终期绩效评价结果 (通报/扣减/收回 with amounts; the seed has no annex for it).
 
 Each table is laid out once as a :class:`~jixiao.io.table_grid.Grid` and painted by the house
 renderers (宋体, thin borders, merges; a 黑体 title in Word). Counts are numbers in Excel; a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -21,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from jixiao.core.pilots.evaluation import MidTermTable, PreciseRow
+from jixiao.core.pilots.evaluation import FinalDecision, Measure, MidTermTable, PreciseRow
 from jixiao.core.pilots.programme import LiaisonList
 from jixiao.io.docx_export import (
     A4,
@@ -57,6 +59,8 @@ PRECISE_HEADINGS = (
     "工作举措",
     "成效和案例",
 )
+FINAL_TITLE = "终期绩效评价结果"
+AMOUNT_FORMAT = "0.00####"  # 万元 to the 分: 60, 20.123456
 LIAISON_TITLE = "联络员名单"
 LIAISON_HEADINGS = ("单位", "姓名", "职务", "办公电话", "手机")
 
@@ -177,6 +181,89 @@ def liaison_sheet(listing: LiaisonList) -> Sheet:
     return Sheet(grid, "附件3")
 
 
+@dataclass(frozen=True)
+class FinalReport:
+    """The province's decision on one park and the park's money around it (万元)."""
+
+    park: str
+    county: str
+    money: Decimal  # 省级财政激励资金
+    paid: Decimal  # paid in tranches before the decision
+    decision: FinalDecision
+    recovery_payee: str = ""
+
+    @property
+    def kept(self) -> Decimal:
+        """What the park keeps: paid − recovered."""
+        return self.paid - self.decision.recovery
+
+    @property
+    def not_paid(self) -> Decimal:
+        """Never to be paid: the unpaid money the decision cut."""
+        return self.decision.cut
+
+
+def _amount(value: Decimal) -> tuple[Value, CellKind, int]:
+    return value, CellKind.AMOUNT, 1
+
+
+def final_sheet(report: FinalReport) -> Sheet:
+    """终期绩效评价结果: the date, each measure (taken or not, amount), the grounds, the money."""
+    decision = report.decision
+    b = _Rows()
+    on: date = decision.on
+    b.line(("评价日期", CellKind.LABEL, 1), (on.isoformat(), CellKind.TEXT, 4))
+    header_row = b.row
+    b.line(
+        ("处理措施", CellKind.HEAD, 1),
+        ("是否采取", CellKind.HEAD, 1),
+        ("金额（万元）", CellKind.HEAD, 1),
+        ("说明", CellKind.HEAD, 2),
+    )
+    notes = {
+        Measure.NOTICE: "",
+        Measure.CUT: "扣减尚未拨付的资金，不再拨付",
+        Measure.RECOVER: f"收回已拨付的资金，缴回{report.recovery_payee}"
+        if report.recovery_payee
+        else "收回已拨付的资金",
+    }
+    amounts = {Measure.NOTICE: None, Measure.CUT: decision.cut, Measure.RECOVER: decision.recovery}
+    for measure in Measure:
+        taken = measure in decision.measures
+        amount = amounts[measure]
+        b.line(
+            (measure.label, CellKind.LABEL, 1),
+            ("是" if taken else "否", CellKind.LABEL, 1),
+            _amount(amount) if amount is not None and taken else ("—", CellKind.LABEL, 1),
+            (notes[measure] if taken else "", CellKind.TEXT, 2),
+        )
+    b.line(("评价依据", CellKind.LABEL, 1), (decision.grounds or "—", CellKind.TEXT, 4))
+    b.line(("资金情况（万元）", CellKind.HEAD, 5))
+    b.line(
+        *(
+            (h, CellKind.HEAD, 1)
+            for h in ("省级财政激励资金", "已拨付", "扣减（不再拨付）", "收回", "园区实际使用")
+        )
+    )
+    b.line(
+        _amount(report.money),
+        _amount(report.paid),
+        _amount(report.not_paid),
+        _amount(decision.recovery),
+        _amount(report.kept),
+    )
+    grid = Grid(
+        title=FINAL_TITLE,
+        sheet_name=FINAL_TITLE,
+        widths=(18, 14, 16, 16, 26),
+        cells=tuple(b.cells),
+        rows=b.row,
+        header_row=header_row,
+        caption=f"园区名称：{report.park}　　　　所在县（市、区）：{report.county}",
+    )
+    return Sheet(grid, "终期绩效评价")
+
+
 # Painting ----------------------------------------------------------------------------------
 
 
@@ -207,6 +294,9 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
     ws["A2"].alignment = Alignment(horizontal="left", vertical="center")  # the caption
     _keep_text(ws)
     values = {(c.row, c.col): c.value for c in sheet.grid.cells}
+    for cell in sheet.grid.cells:  # amounts with every decimal they have (to the 分)
+        if cell.kind is CellKind.AMOUNT and isinstance(cell.value, Decimal):
+            ws.cell(row=cell.row + 3, column=cell.col + 1).number_format = AMOUNT_FORMAT
     for (row, col), unit in sheet.units.items():
         ws.cell(row=row + 3, column=col + 1).number_format = _unit_format(values[(row, col)], unit)
     buffer = BytesIO()
@@ -271,3 +361,12 @@ def liaison_docx(listing: LiaisonList) -> tuple[str, str, bytes]:
         DOCX,
         docx_bytes(liaison_sheet(listing)),
     )
+
+
+def final_xlsx(report: FinalReport) -> tuple[str, str, bytes]:
+    """(filename, mimetype, bytes) of the 终期绩效评价结果 for Excel: amounts are numbers."""
+    return _name(f"{report.park}-{FINAL_TITLE}", ".xlsx"), XLSX, xlsx_bytes(final_sheet(report))
+
+
+def final_docx(report: FinalReport) -> tuple[str, str, bytes]:
+    return _name(f"{report.park}-{FINAL_TITLE}", ".docx"), DOCX, docx_bytes(final_sheet(report))

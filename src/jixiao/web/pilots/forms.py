@@ -273,6 +273,25 @@ class EvidenceForm(forms.Form):
         return upload
 
 
+class SummaryForm(forms.Form):
+    """试点工作总结材料 of one half-year: the same upload checks as the evidence files."""
+
+    period = forms.ChoiceField(label=gettext_lazy("期间"))
+    upload = forms.FileField(
+        label=gettext_lazy("文件（PDF、JPG、PNG、.xlsx、.docx，不超过 10 MB）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAGIC)}),
+    )
+
+    def __init__(self, *args: Any, periods: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = periods  # type: ignore[attr-defined]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        check_upload(upload)
+        return upload
+
+
 class DecisionForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("评估确定日期"), widget=DATE)
     share = forms.DecimalField(

@@ -385,3 +385,39 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class HalfYearSummary(models.Model):
+    """A county's 试点工作总结材料 for one half-year (五（四）), uploaded with the checks of the
+    evidence files and kept under MEDIA_ROOT with a generated name; the first upload of a period
+    counts as handing it in on the deadline panel."""
+
+    county = models.ForeignKey(
+        ProgrammeCounty,
+        verbose_name=_("县（市、区）"),
+        on_delete=models.CASCADE,
+        related_name="summaries",
+    )
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    file = models.FileField(_("文件"), upload_to="pilots/summaries/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    uploaded_on = models.DateField(_("报送日期"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("试点工作总结材料")
+        verbose_name_plural = _("试点工作总结材料")
+        ordering = ["county", "period_end", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.period_end} {self.name}"

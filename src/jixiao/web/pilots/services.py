@@ -18,10 +18,11 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jixiao.core.money import fmt
 from jixiao.core.pilots import programme as core
-from jixiao.core.pilots.deadlines import DeadlineStatus, agenda, deadlines, home_page
+from jixiao.core.pilots.deadlines import Deadline, DeadlineStatus, agenda, deadlines, home_page
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.evaluation import (
     FinalDecision,
@@ -56,6 +57,7 @@ from jixiao.core.pilots.reviews import (
 from jixiao.core.pilots.reviews import ServicePlan as CorePlan
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule, Party
 from jixiao.core.pilots.tranches import CountyDecision, MidTermResult, Tranche, TrancheLedger
+from jixiao.io.pilot_export import FinalReport
 from jixiao.web.history.services import log_action
 from jixiao.web.ledger.models import FlowKind as LedgerKind
 from jixiao.web.ledger.services import record_flow
@@ -63,6 +65,7 @@ from jixiao.web.pilots.models import (
     CatalogueEntry,
     ChangeRequest,
     EvidenceFile,
+    HalfYearSummary,
     Park,
     PilotEnterprise,
     Programme,
@@ -407,6 +410,89 @@ def decide_change(
         after={"number": number, "state": row.state, "targets": park.targets, "note": note},
     )
     return row
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One difference a change request makes: part (目标类别/试点企业), item, what, before → after."""
+
+    part: str
+    item: str
+    field: str
+    before: str
+    after: str
+
+
+def _public_fields(target: core.PublicTarget | None) -> dict[str, str]:
+    if target is None:
+        return {}
+    return {_("场次"): str(target.sessions), _("家次"): str(target.enterprise_visits)}
+
+
+def _precise_fields(target: core.PreciseTarget | None) -> dict[str, str]:
+    if target is None:
+        return {}
+    return {
+        _("量化目标"): f"{fmt(target.quantity)}{target.unit}",
+        _("目标描述"): target.description,
+    }
+
+
+def _enterprise_fields(enterprise: core.PilotEnterprise | None) -> dict[str, str]:
+    if enterprise is None:
+        return {}
+    return {_("企业类型"): enterprise.enterprise_class.label, _("诊断结论"): enterprise.diagnosis}
+
+
+def _compare(
+    part: str, before: Mapping[str, dict[str, str]], after: Mapping[str, dict[str, str]]
+) -> list[ChangeLine]:
+    lines = []
+    for item in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(item, {}), after.get(item, {})
+        if not old or not new:  # added or removed: one line saying so, with what it holds
+            shown = new or old
+            summary = "，".join(f"{k} {v}" for k, v in shown.items() if v)
+            lines.append(
+                ChangeLine(
+                    part,
+                    item,
+                    _("新增") if new else _("删除"),
+                    "—" if new else summary,
+                    summary if new else "—",
+                )
+            )
+            continue
+        for field in old:
+            if old[field] != new.get(field, ""):
+                lines.append(ChangeLine(part, item, field, old[field] or "—", new[field] or "—"))
+    return lines
+
+
+def change_lines(park: Park, row: ChangeRequest) -> list[ChangeLine]:
+    """What a change request would change against the targets and enterprises now in effect:
+    target by target and enterprise by enterprise, before → after; unchanged ones left out."""
+    now, asked = book_of(park), _change(row)
+    public = _("普惠性公共服务")
+    precise = _("精准化个性服务")
+    enterprises = _("试点企业")
+    return [
+        *_compare(
+            public,
+            {t.service.label: _public_fields(t) for t in now.targets.public},
+            {t.service.label: _public_fields(t) for t in asked.targets.public},
+        ),
+        *_compare(
+            precise,
+            {t.service.label: _precise_fields(t) for t in now.targets.precise},
+            {t.service.label: _precise_fields(t) for t in asked.targets.precise},
+        ),
+        *_compare(
+            enterprises,
+            {e.name: _enterprise_fields(e) for e in now.enterprises},
+            {e.name: _enterprise_fields(e) for e in asked.enterprises},
+        ),
+    ]
 
 
 # Service plan and catalogue -----------------------------------------------------------------
@@ -812,6 +898,29 @@ def decide_final(
     return decision
 
 
+def final_report_of(park: Park) -> FinalReport | None:
+    """The province's decision with the park's money, for the export; None before it."""
+    if park.final_on is None:
+        return None
+    decision = FinalDecision(
+        park.owner.name,
+        park.final_on,
+        frozenset(Measure(m) for m in park.final_measures),
+        park.final_grounds,
+        park.final_cut,
+        park.final_recovery,
+    )
+    ledger = ledger_of(park)
+    return FinalReport(
+        park.owner.name,
+        park.county.name,
+        park.money,
+        ledger.paid_total,
+        decision,
+        park.recovery_payee,
+    )
+
+
 # Mid-term evaluation (附件2) -----------------------------------------------------------------
 
 
@@ -879,6 +988,12 @@ def submitted_of(programme: Programme, prog: core.Programme) -> dict[str, date]:
             on = parks[deadline.subject].mid_term_on
         if on is not None:
             found[deadline.key] = on
+    for summary in HalfYearSummary.objects.filter(county__programme=programme).select_related(
+        "county"
+    ):
+        key = _summary_key(summary.county.name, summary.period_end, prog)
+        if key and (key not in found or summary.uploaded_on < found[key]):
+            found[key] = summary.uploaded_on
     for submission in programme.submissions.all():
         found.setdefault(submission.key, submission.submitted_on)
     return found
@@ -911,9 +1026,9 @@ def todo(
     ]
 
 
-# Documents handed in outside the tracked workflows (the plan, the quarterly reports and the
-# mid-term evaluation are counted from their own records).
-MARKABLE = frozenset({"liaison_list", "payment_plan", "half_year_summary", "final_evaluation"})
+# Documents handed in outside the tracked workflows (the plan, the quarterly reports, the
+# mid-term evaluation and the half-year summaries are counted from their own records).
+MARKABLE = frozenset({"liaison_list", "payment_plan", "final_evaluation"})
 
 
 @transaction.atomic
@@ -940,3 +1055,69 @@ def mark_submitted(
             after={"key": key, "on": submission.submitted_on.isoformat()},
         )
     return submission
+
+
+# Half-year summaries (总结材料, 五（四）): the county uploads, the deadline panel counts --------
+
+
+def summary_deadlines(prog: core.Programme, county: str) -> list[Deadline]:
+    """The county's half-year summary deadlines, in order."""
+    return [d for d in deadlines(prog) if d.rule.code == "half_year_summary" and d.party == county]
+
+
+def _summary_key(county: str, period_end: date, prog: core.Programme) -> str:
+    for deadline in summary_deadlines(prog, county):
+        if deadline.period is not None and deadline.period[1] == period_end:
+            return deadline.key
+    return ""
+
+
+@transaction.atomic
+def upload_summary(
+    county: ProgrammeCounty,
+    period_end: date,
+    upload: UploadedFile,
+    member_ids: set[int],
+    user: Any,
+    on: date | None = None,
+) -> HalfYearSummary:
+    """Store one checked summary file (the form checks type, size and first bytes) for a
+    half-year of the programme, by the county that owes it."""
+    prog = core_programme(county.programme)
+    if county.name not in parties_of(county.programme, member_ids):
+        raise PilotError("not_your_deadline", "试点工作总结材料由所在县（市、区）报送")
+    deadline = next(
+        (
+            d
+            for d in summary_deadlines(prog, county.name)
+            if d.period is not None and d.period[1] == period_end
+        ),
+        None,
+    )
+    if deadline is None or deadline.period is None:
+        raise PilotError("no_such_period", f"{period_end} 不是试点实施周期内的半年期末")
+    name = Path((upload.name or "").replace("\\", "/")).name[-200:] or "summary"
+    suffix = Path(name).suffix.lower()
+    summary = HalfYearSummary(
+        county=county,
+        period_start=deadline.period[0],
+        period_end=period_end,
+        name=name,
+        size=upload.size or 0,
+        content_type=ATTACHMENT_TYPES.get(suffix, "application/octet-stream"),
+        uploaded_on=_today(on),
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    summary.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    summary.save()
+    log_action(
+        "jixiao.pilots.summary.uploaded",
+        user=user,
+        subject=county,
+        after={
+            "period": f"{summary.period_start.isoformat()}/{period_end.isoformat()}",
+            "file": summary.name,
+            "on": summary.uploaded_on.isoformat(),
+        },
+    )
+    return summary

@@ -12,6 +12,16 @@ urlpatterns = [
         views.liaison_export,
         name="liaison_export",
     ),
+    path(
+        "programmes/<int:pk>/counties/<int:county>/summaries/",
+        views.summaries,
+        name="summaries",
+    ),
+    path(
+        "programmes/<int:pk>/counties/<int:county>/summaries/<int:summary>/",
+        views.summary_download,
+        name="summary_download",
+    ),
     path("parks/<int:pk>/", views.park_detail, name="park"),
     path("parks/<int:pk>/targets/", views.targets, name="targets"),
     path("parks/<int:pk>/changes/<int:number>/", views.change_decide, name="change_decide"),
@@ -33,5 +43,6 @@ urlpatterns = [
     path("parks/<int:pk>/quarters/<int:number>/", views.report, name="report"),
     path("parks/<int:pk>/tranches/", views.tranches, name="tranches"),
     path("parks/<int:pk>/mid-term/", views.mid_term, name="mid_term"),
+    path("parks/<int:pk>/final.<str:fmt>", views.final_export, name="final_export"),
     path("parks/<int:pk>/mid-term.<str:fmt>", views.mid_term_export, name="mid_term_export"),
 ]

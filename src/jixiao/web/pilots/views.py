@@ -28,6 +28,8 @@ from jixiao.core.pilots.reviews import Action, ReviewState
 from jixiao.core.pilots.tranches import Tranche, payment_plan
 from jixiao.io import pilot_export
 from jixiao.web.history.services import history_of
+from jixiao.web.ledger.models import MoneyFlow
+from jixiao.web.ledger.services import source_key
 from jixiao.web.orgs.permissions import (
     flags_for_owner,
     get_pilot_park,
@@ -37,6 +39,7 @@ from jixiao.web.orgs.permissions import (
     pilot_member_ids,
     require_owner_flag,
     require_pilot_review,
+    visible_owned,
     visible_pilot_parks,
     visible_pilot_programmes,
 )
@@ -53,9 +56,10 @@ from jixiao.web.pilots.forms import (
     PayForm,
     PlanForm,
     RecordForm,
+    SummaryForm,
     TargetsForm,
 )
-from jixiao.web.pilots.models import Park, ProgrammeCounty, QuarterlyReport
+from jixiao.web.pilots.models import HalfYearSummary, Park, ProgrammeCounty, QuarterlyReport
 from jixiao.web.subsidies.forms import MAX_ATTACHMENT_BYTES
 
 EXPORTS = {"xlsx", "docx"}
@@ -106,6 +110,7 @@ HISTORY_LABELS = {
     "jixiao.pilots.mid_term.recorded": gettext_lazy("记录中期绩效评价结果"),
     "jixiao.pilots.mid_term.narratives": gettext_lazy("修改工作举措和成效"),
     "jixiao.pilots.final.decided": gettext_lazy("终期绩效评价决定"),
+    "jixiao.pilots.summary.uploaded": gettext_lazy("上传试点工作总结材料"),
 }
 
 
@@ -236,7 +241,10 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "core_park": programme.park(park.owner.name),
             "plan": plan,
             "quarters": quarters,
-            "changes": park.changes.all(),
+            "changes": [
+                (c, services.change_lines(park, c) if c.state == "pending" else None)
+                for c in park.changes.all()
+            ],
             "ledger": services.ledger_of(park, programme),
             "can_edit": _can_edit(request, park),
             "can_review": may_review_pilot_park(request.user, park),
@@ -629,6 +637,9 @@ def tranches(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(error))
     ledger = services.ledger_of(park)
     first, second, rest = ledger.planned()
+    flows = {
+        f.source: f for f in visible_owned(request.user, MoneyFlow.objects.filter(owner=park.owner))
+    }
     planned = [
         (Tranche.FIRST, first, ledger.paid(Tranche.FIRST)),
         (Tranche.SECOND, second, ledger.paid(Tranche.SECOND)),
@@ -642,7 +653,8 @@ def tranches(request: HttpRequest, pk: int) -> HttpResponse:
             "ledger": ledger,
             "planned": planned,
             "rest": rest,
-            "payments": park.payments.all(),
+            "payments": [(p, flows.get(source_key(p))) for p in park.payments.all()],
+            "recovery_flow": flows.get(source_key(park, "recovery")),
             "forms": forms,
             "can_review": can_review,
             "can_decide_final": can_decide_final and park.final_on is None,
@@ -692,3 +704,102 @@ def mid_term_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     writer = pilot_export.mid_term_xlsx if fmt == "xlsx" else pilot_export.mid_term_docx
     return _download(*writer(services.mid_term_of(park)))
+
+
+@require_GET
+@login_required
+def final_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """终期绩效评价结果 (通报/扣减/收回 with amounts) as .xlsx/.docx, once decided."""
+    park: Park = get_pilot_park(request.user, pk, Flag.EXPORT_EVALUATION)
+    report = services.final_report_of(park)
+    if fmt not in EXPORTS or report is None:
+        raise Http404
+    writer = pilot_export.final_xlsx if fmt == "xlsx" else pilot_export.final_docx
+    return _download(*writer(report))
+
+
+# Half-year summaries (总结材料) ------------------------------------------------------------------
+
+
+def _county(request: HttpRequest, pk: int, county: int) -> tuple[Any, ProgrammeCounty]:
+    """The programme and county if the user sees the county's part (its bureaus, the
+    province above); else 404."""
+    programme = get_pilot_programme(request.user, pk)
+    found = (
+        ProgrammeCounty.objects.filter(programme=programme, pk=county)
+        .select_related("economy", "finance", "programme")
+        .first()
+    )
+    if found is None or Flag.VIEW_EVALUATION not in (
+        flags_for_owner(request.user, found.economy) | flags_for_owner(request.user, found.finance)
+    ):
+        raise Http404
+    return programme, found
+
+
+@_upload_guard
+@require_http_methods(["GET", "POST"])
+@login_required
+def summaries(request: HttpRequest, pk: int, county: int) -> HttpResponse:
+    """The county's 试点工作总结材料 per half-year: uploaded by the county, seen by the province."""
+    programme, found = _county(request, pk, county)
+    prog = services.core_programme(programme)
+    member_ids = pilot_member_ids(request.user)
+    can_upload = found.name in services.parties_of(programme, member_ids)
+    periods = [d for d in services.summary_deadlines(prog, found.name) if d.period is not None]
+    choices = [(d.period[1].isoformat(), d.title) for d in periods if d.period is not None]
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        periods=choices,
+    )
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.upload_summary(
+                    found,
+                    date.fromisoformat(form.cleaned_data["period"]),
+                    form.cleaned_data["upload"],
+                    member_ids,
+                    request.user,
+                )
+                messages.success(request, _("已上传试点工作总结材料。"))
+                return redirect("pilots:summaries", pk=programme.pk, county=found.pk)
+            except PilotError as error:
+                form.add_error(None, str(error))
+    files = list(found.summaries.all())
+    rows = [
+        (d, [f for f in files if d.period is not None and f.period_end == d.period[1]])
+        for d in periods
+    ]
+    return render(
+        request,
+        "pilots/summaries.html",
+        {
+            "programme": programme,
+            "county": found,
+            "rows": rows,
+            "form": form,
+            "can_upload": can_upload,
+            "history": _history(found),
+        },
+    )
+
+
+@require_GET
+@login_required
+def summary_download(request: HttpRequest, pk: int, county: int, summary: int) -> FileResponse:
+    _, found = _county(request, pk, county)
+    item = HalfYearSummary.objects.filter(county=found, pk=summary).first()
+    if item is None or not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, item.name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
