@@ -22,6 +22,8 @@ from jixiao.core.scoring.base import (
     show,
 )
 
+HALF_POINT = Decimal("0.5")  # 缺(错)项扣分法: the default deduction per finding
+
 
 def _count(indicator: Indicator, key: str) -> Decimal | None:
     value = number(indicator.facts, key, "事实")
@@ -86,7 +88,7 @@ class FindingsDeduction(Method):
     title = "缺(错)项扣分法"
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
-        per = number_or(params_of(indicator), "per_finding", "参数", Decimal("0.5"))
+        per = number_or(params_of(indicator), "per_finding", "参数", HALF_POINT)
         findings = _count(indicator, "findings")
         if findings is None:
             return missing("发现问题数 findings")
