@@ -83,7 +83,7 @@ class DepartmentTable:
 def _latest_self_evaluations(user: Any, projects: list[Project]) -> dict[int, Evaluation]:
     """project pk → its latest 自评 among the evaluations ``user`` may see. One query; only
     the latest of each project becomes a model instance (a project may have many 自评)."""
-    fields = ("pk", "title", "fund_project_id", "computed_grade", "computed_total", "created_at")
+    fields = ("pk", "title", "fund_project_id", "computed_grade", "computed_total")
     rows = (
         visible_evaluations(user)
         .filter(fund_project__in=[p.pk for p in projects], kind=Evaluation.Kind.SELF)
