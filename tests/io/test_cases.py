@@ -525,3 +525,87 @@ def test_an_impossible_date_is_a_field_error_not_a_crash(tmp_path: Path) -> None
         load(path)
     assert "bad-date.yaml" in str(caught.value)
     assert yaml_lines.load("d: 2023-13-01")["d"] == "2023-13-01"
+
+
+# --- Indicator texts: explanation (指标解释) and criteria (评分标准) -----------------------------
+
+TEXTS = BASE.replace(
+    "        method: ratio_positive\n",
+    "        method: ratio_positive\n"
+    "        explanation: 反映项目产出数量目标的完成程度\n"
+    "        criteria: |\n"
+    "          实际完成值/年度指标值×分值，超过 1 按 1 计。\n"
+    "          未完成的按比例扣分。\n",
+)
+
+
+def test_indicator_texts_are_read_as_written(tmp_path: Path) -> None:
+    case = load(write(tmp_path, TEXTS))
+    assert isinstance(case, Case)
+    leaf = case.tree.roots[1].children[0]
+    assert leaf.explanation == "反映项目产出数量目标的完成程度"
+    assert leaf.criteria == "实际完成值/年度指标值×分值，超过 1 按 1 计。\n未完成的按比例扣分。"
+    assert case.tree.roots[0].explanation == case.tree.roots[0].criteria == ""
+    # the model's own __init__ and dataclasses.replace keep them
+    assert dataclasses.replace(leaf, weight=Decimal(80)).explanation == leaf.explanation
+    assert dataclasses.replace(leaf, criteria="新的").criteria == "新的"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("12", "类型不对"), ("[a, b]", "类型不对"), ("true", "类型不对"), ("null", "类型不对")],
+)
+@pytest.mark.parametrize("key", ["explanation", "criteria"])
+def test_indicator_texts_must_be_text(tmp_path: Path, key: str, value: str, words: str) -> None:
+    text = BASE.replace("    published_score: 9\n", f"    published_score: 9\n    {key}: {value}\n")
+    path = write(tmp_path, text)
+    error = refused(path)
+    assert_names(error, path, line_of(text, f"{key}: {value}"), f"indicators[0].{key}")
+    assert words in error.message
+
+
+@pytest.mark.parametrize("key", ["explanation", "criteria"])
+def test_indicator_texts_have_a_length_limit(tmp_path: Path, key: str) -> None:
+    long = "评" * 2001
+    text = BASE.replace(
+        "        method: ratio_positive\n",
+        f"        method: ratio_positive\n        {key}: {long}\n",
+    )
+    path = write(tmp_path, text)
+    error = refused(path)
+    assert_names(error, path, line_of(text, f"{key}: 评"), f"indicators[1].children[0].{key}")
+    assert "内容过长（2001 字，上限 2000 字）" in error.message
+    at_limit = write(tmp_path, text.replace(long, "评" * 2000), "ok.yaml")
+    assert isinstance(load(at_limit), Case)
+
+
+def test_the_seeds_carry_their_tables_texts() -> None:
+    policy = load(SEEDS / "000-jiaxing-policy.yaml")
+    relief = load(SEEDS / "002-jiangyou-relief-fund.yaml")
+    assert isinstance(policy, Case) and isinstance(relief, Case)
+    coded = {i.code: i for _, i in walk(policy.tree.roots) if i.code}
+    assert coded["A101"].criteria.endswith("以上要点做到得6分，未做一点扣1分，扣完为止。")
+    assert coded["B201"].criteria.endswith(
+        "十分清楚、比较清楚、有所了解、不清楚，分别得4、3、2、1分。"
+    )
+    named = {i.name: i for _, i in walk(relief.tree.roots)}
+    assert named["均衡性"].explanation == "政策是否覆盖所有中小微企业"
+    leaves = [i for _, i in walk(relief.tree.roots) if i.is_leaf]
+    assert len(leaves) == 19 and all(i.explanation for i in leaves)
+
+
+# --- The lean builder gives the careful builder's objects ------------------------------------------
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_the_lean_builder_builds_what_the_careful_one_does(path: Path) -> None:
+    from jixiao.io.cases import _Builder, read_document
+
+    document = read_document(path)
+    if document["type"] != "evaluation":
+        return
+    builder = _Builder(str(path), document)
+    careful = tuple(
+        builder.indicator(raw, ["indicators", i]) for i, raw in enumerate(document["indicators"])
+    )
+    assert builder.indicators() == careful

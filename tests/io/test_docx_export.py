@@ -183,14 +183,14 @@ def test_scoring_table() -> None:
         "得分",
     ]
     row = texts(table, 4)
-    assert row[:5] == [
-        "A 经济性 (20分)",
-        "A1 政策设立必要性",
-        "A101 依据充分性",
-        "6",
-        "要点扣分法：6 − 0 × 1 = 6",
-    ]
+    assert row[:4] == ["A 经济性 (20分)", "A1 政策设立必要性", "A101 依据充分性", "6"]
+    # 评分标准: the 计分表's own text, transcribed into the case file (criteria)
+    assert row[4].startswith("①政策设立是否具有现实需求、需求是否迫切，")
+    assert row[4].endswith(
+        "⑥是否与其他政策存在交叉、重复。以上要点做到得6分，未做一点扣1分，扣完为止。"
+    )
     assert row[6] == "6"
+    assert texts(table, 16)[4] == "实际产出结果与计划目标的符合度"
     assert texts(table, 16)[2:4] == ["其中：数量指标", "5"]
     assert texts(table, 27) == ["总分"] * 3 + ["100", "", "等级：优", "97"]
 
@@ -253,14 +253,24 @@ def test_score_sheet_of_002() -> None:
         "指标得分",
         "扣分理由",
     ]
-    assert texts(table, 4)[1:] == [
+    assert texts(table, 1)[3] == (
+        "项目设立环节是否经过严格评估论证，是否与部门职责相符，是否属于公共财政支持范围，"
+        "是否符合地方事权支出责任划分原则"
+    )
+    row = texts(table, 4)
+    assert row[1:3] + row[4:] == [
         "项目实施",
         "分配科学",
-        "要点扣分法：4 − 1 × 1 = 3",
         "4",
         "3",
         "未见省级中小企业纾困资金政策文件",
     ]
+    # 指标解释: 附件三's own text, transcribed into the case file (explanation)
+    assert row[3].startswith(
+        "1. 根据评价点位情况反映政策资金分配因素选取是否充分考虑实际和发展需求"
+    )
+    assert row[3].endswith("4.项目资金分配是否及时高效,下达预算是否同步下达绩效目标")
+    assert texts(table, 18)[3] == "对比补助资金下拨前后受益企业盈利数量"
     assert texts(table, 18)[1:3] + texts(table, 18)[4:] == [
         "盈利性",
         "",

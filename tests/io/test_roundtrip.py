@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.core.case import Case, NarrativeKey
-from jixiao.core.indicators import Indicator
+from jixiao.core.indicators import Indicator, walk
 from jixiao.core.review import TableReport, review
 from jixiao.io import rulesets
 from jixiao.io.cases import dump_yaml, from_document, load, plain, read_document
@@ -206,3 +206,21 @@ def test_any_narrative_survives_writing_back(
         k: v.strip() for k, v in texts.items() if v.strip()
     }
     assert written_back(document, tmp_path_factory.mktemp("n")).narrative == before.narrative
+
+
+def test_indicator_texts_survive_writing_back(tmp_path: Path) -> None:
+    for seed, field in (
+        ("000-jiaxing-policy.yaml", "criteria"),
+        ("002-jiangyou-relief-fund.yaml", "explanation"),
+    ):
+        document = read_document(SEEDS / seed)
+        before = from_document(document, seed)
+        document["indicators"][0]["children"][0][field] = "第一行：说明\n第二行 “引号” 与 #号"
+        edited = from_document(plain(document), seed)
+        after = written_back(document, tmp_path)
+        assert isinstance(before, Case) and isinstance(edited, Case)
+        assert without_lines(after) == without_lines(edited)
+        texts = [getattr(i, field) for _, i in walk(after.tree.roots)]
+        assert texts == [getattr(i, field) for _, i in walk(edited.tree.roots)]
+        assert "第一行：说明\n第二行 “引号” 与 #号" in texts
+        assert sum(1 for text in texts if text) >= 19

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -17,7 +18,7 @@ from jixiao.core.indicators import Deduction
 from jixiao.core.review import review
 from jixiao.core.tables import TableKind, TableMismatchError
 from jixiao.io import exporters, rulesets
-from jixiao.io.cases import load
+from jixiao.io.cases import from_document, load, read_document
 from jixiao.io.xlsx_export import ScoringXlsx, SelfEvaluationXlsx, SummaryXlsx
 
 D = Decimal
@@ -186,13 +187,14 @@ def test_scoring_table() -> None:
         "得分",
     ]
     row = values(ws, 6)
-    assert row[:5] == [
-        "A 经济性 (20分)",
-        "A1 政策设立必要性",
-        "A101 依据充分性",
-        6,
-        "要点扣分法：6 − 0 × 1 = 6",
-    ]
+    assert row[:4] == ["A 经济性 (20分)", "A1 政策设立必要性", "A101 依据充分性", 6]
+    # 评分标准: the 计分表's own text, transcribed into the case file (criteria)
+    assert str(row[4]).startswith("①政策设立是否具有现实需求、需求是否迫切，")
+    assert str(row[4]).endswith("以上要点做到得6分，未做一点扣1分，扣完为止。")
+    assert ws["E15"].value == (
+        "结合问卷调查结果，分析政策执行对象对政策的知晓情况。十分清楚、比较清楚、有所了解、"
+        "不清楚，分别得4、3、2、1分。"
+    )
     assert str(row[5]).startswith("依据《嘉兴市级工业和信息化发展资金补助操作细则》")
     assert row[6] == 6
     assert {"A6:A9", "A10:A16", "A17:A28", "B17:B21"} <= merged(ws)
@@ -292,6 +294,16 @@ def test_score_sheet_of_002() -> None:
         ("盈利性", 2, "抽查有60%—80%企业达到盈利。"),
     ]
     assert all(isinstance(r[4], int | float) and isinstance(r[5], int | float) for r in rows)
+    # 指标解释: 附件三's own text, transcribed into the case file (explanation)
+    assert rows[0][3] == (
+        "项目设立环节是否经过严格评估论证，是否与部门职责相符，是否属于公共财政支持范围，"
+        "是否符合地方事权支出责任划分原则"
+    )
+    assert [r[3] for r in rows[-3:]] == [
+        "中小微企业申报条件一样、标准一样、领取时间一致等一致。",
+        "对比补助资金下拨前后受益企业盈利数量",
+        "相关群体满意度调查情况",
+    ]
     assert values(ws, 22) == ["合计", None, None, None, 100, 94, None]
     assert sum(r[5] for r in rows) == 94
     assert values(ws, 23)[:4] == ["违规记录", None, None, "项目管理、资金使用是否合规"]
@@ -299,6 +311,38 @@ def test_score_sheet_of_002() -> None:
     assert {"A3:A15", "B3:B5", "B6:B8", "B9:B12", "B13:B15", "A22:D22", "A23:C23"} <= merged(ws)
     assert ws["E3"].number_format == "General" and ws["F3"].number_format == "0.00"
     assert ws.print_title_rows == "$2:$2"
+
+
+def _without_texts(name: str) -> Case:
+    """The seed case with every indicator's explanation and criteria taken out."""
+    document = read_document(SEEDS / name)
+
+    def strip(rows: list[Any]) -> None:
+        for raw in rows:
+            raw.pop("explanation", None)
+            raw.pop("criteria", None)
+            strip(raw.get("children", []))
+
+    strip(document["indicators"])
+    case = from_document(document, name)
+    assert isinstance(case, Case)
+    return case
+
+
+def _sheet(case: Case, table: str) -> Worksheet:
+    report = review(case, rulesets.load(case.rules or "national"))
+    exporter = exporters.get(table, "xlsx")
+    assert exporter is not None
+    ws = load_workbook(BytesIO(exporter.render(case, report)[2])).active
+    assert ws is not None
+    return ws
+
+
+def test_without_written_texts_the_computation_stands_in() -> None:
+    scoring = _sheet(_without_texts(POLICY), "scoring")
+    assert scoring["E6"].value == "要点扣分法：6 − 0 × 1 = 6"
+    sheet = _sheet(_without_texts(JIANGYOU), "score_sheet")
+    assert values(sheet, 6)[3] == "要点扣分法：4 − 1 × 1 = 3"
 
 
 def test_completion_table_of_001() -> None:

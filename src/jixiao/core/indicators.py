@@ -52,6 +52,8 @@ class Indicator:
     not_applicable: bool = False
     lower_is_better: bool | None = None
     line: int | None = None  # where it was written in the case file, for messages
+    explanation: str = ""  # 指标解释: what the indicator measures, as the official table words it
+    criteria: str = ""  # 评分标准 / 评分方法说明, as written (the computation is the method's)
 
     def __init__(
         self,
@@ -71,6 +73,8 @@ class Indicator:
         not_applicable: bool = False,
         lower_is_better: bool | None = None,
         line: int | None = None,
+        explanation: str = "",
+        criteria: str = "",
     ) -> None:
         # What the generated frozen __init__ does (every field set once), through each slot's
         # own setter: a table has tens of these and a batch millions, and the generic
@@ -91,6 +95,8 @@ class Indicator:
         _set_not_applicable(self, not_applicable)
         _set_lower_is_better(self, lower_is_better)
         _set_line(self, line)
+        _set_explanation(self, explanation)
+        _set_criteria(self, criteria)
 
     @property
     def is_leaf(self) -> bool:
@@ -137,6 +143,7 @@ _set_published_score, _set_manual_score, _set_manual_reason, _set_rationale = ma
 _set_deviation_note, _set_not_applicable, _set_lower_is_better, _set_line = map(
     _setter, ("deviation_note", "not_applicable", "lower_is_better", "line")
 )
+_set_explanation, _set_criteria = map(_setter, ("explanation", "criteria"))
 
 
 def _weight_sum(indicators: tuple[Indicator, ...]) -> Decimal:

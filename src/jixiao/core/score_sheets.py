@@ -4,9 +4,10 @@
   then 合计, then the 扣分项 (违规记录, 工作配合). One indicator column per level the tree has,
   two or three: a two-level tree prints exactly 002's columns, deeper trees map as in
   :mod:`jixiao.core.tables` (merged 一级/二级 cells, ``其中：`` rows below the third level).
-  The case format has no 指标解释 field, so that column holds the scoring method and its
-  computation (the 计分表's 评分标准); 扣分理由 is the indicator's rationale on a row that lost
-  points (its manual reason or the computation when it has none), blank on a full-score row.
+  指标解释 is the indicator's ``explanation`` as the case file writes it; where it has none, the
+  scoring method and its computation stand in; 扣分理由 is the indicator's rationale on a row
+  that lost points (its manual reason or the computation when it has none), blank on a
+  full-score row.
 * **专项支出绩效评价指标完成情况表** (001): 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 |
   指标完成情况 | 评价标准 | 分值 | 得分, each level's name and weight merged vertically over its
   rows, and a 合计 row summing every 分值 column and the 得分. Below the third level each leaf is a

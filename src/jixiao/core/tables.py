@@ -94,12 +94,24 @@ class IndicatorRow:
     target: str
     actual: str
     deviation_note: str
-    criterion: str  # 评分标准: the method's title and its formula with numbers
+    criterion: str  # the method's title and its formula with numbers (the computation)
     rationale: str  # 评分结果 / 评分依据
+    explanation: str  # 指标解释 as the case file words it ("" when not written)
+    criteria: str  # 评分标准 as the case file words it ("" when not written)
     depth: int
     is_leaf: bool
     not_applicable: bool
     path: str
+
+    @property
+    def scoring_standard(self) -> str:
+        """The 评分标准 cell: the written criteria, else the method and its computation."""
+        return self.criteria or self.criterion
+
+    @property
+    def explanation_text(self) -> str:
+        """The 指标解释 cell: the written explanation, else the method and its computation."""
+        return self.explanation or self.criterion
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +429,8 @@ def _row(draft: _Draft, span1: int, span2: int) -> IndicatorRow:
         deviation_note=indicator.deviation_note,
         criterion=f"{score.method}：{score.detail}" if score.method else score.detail,
         rationale=indicator.rationale,
+        explanation=indicator.explanation,
+        criteria=indicator.criteria,
         depth=score.depth,
         is_leaf=indicator.is_leaf,
         not_applicable=not_applicable,

@@ -236,7 +236,7 @@ def scoring_grid(table: ScoringTable) -> Grid:
             None,
             None,
             (row.weight, CellKind.WEIGHT),
-            (row.criterion, CellKind.TEXT),
+            (row.scoring_standard, CellKind.TEXT),
             (row.rationale, CellKind.TEXT),
             _score_cell(row),
         )
@@ -328,7 +328,7 @@ def score_sheet_grid(table: ScoreSheet) -> Grid:
             b.add(1, row.level2, CellKind.LABEL, rowspan=row.level2_span)
         if levels == 3:
             b.add(2, row.level3, CellKind.TEXT)
-        b.add(levels, row.criterion, CellKind.TEXT)
+        b.add(levels, row.explanation_text, CellKind.TEXT)
         b.add(levels + 1, row.weight, CellKind.WEIGHT)
         b.add(levels + 2, *_score_cell(row))
         b.add(levels + 3, line.reason, CellKind.TEXT)
