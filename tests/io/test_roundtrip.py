@@ -224,3 +224,33 @@ def test_indicator_texts_survive_writing_back(tmp_path: Path) -> None:
         assert texts == [getattr(i, field) for _, i in walk(edited.tree.roots)]
         assert "第一行：说明\n第二行 “引号” 与 #号" in texts
         assert sum(1 for text in texts if text) >= 19
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_self_evaluation_table_with_text_columns_imports_them(
+    suffix: str, tmp_path: Path
+) -> None:
+    from selfeval_tables import insert_column, write_docx, write_xlsx, zhuzhou
+
+    layout = zhuzhou()
+    width = layout.width
+    insert_column(layout, width)
+    insert_column(layout, width + 1)
+    header = layout.find("三级指标")[0]
+    layout.rows[header][width : width + 2] = ["指标解释", "评分标准"]
+    row = layout.find("开展主题活动")[0]
+    layout.rows[row][width : width + 2] = [
+        "反映主题活动开展的场次",
+        "达到目标值得满分，否则按比例计分",
+    ]
+    layout.rows[layout.find("服务企业")[0]][width] = "—"  # a filler is no text
+    write = write_xlsx if suffix == ".xlsx" else write_docx
+    imported = import_file(write(tmp_path / f"texts{suffix}", layout))
+    case = from_document(imported.document, "texts")
+    assert isinstance(case, Case)
+    named = {i.name: i for _, i in walk(case.tree.roots)}
+    assert named["开展主题活动"].explanation == "反映主题活动开展的场次"
+    assert named["开展主题活动"].criteria == "达到目标值得满分，否则按比例计分"
+    assert (named["服务企业"].explanation, named["服务企业"].criteria) == ("", "")
+    # everything else is read as before: the seed's scores
+    assert scored(case).computed_total == Decimal("95.99")

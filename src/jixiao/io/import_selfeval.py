@@ -46,6 +46,7 @@ TARGET, ACTUAL, WEIGHT, SCORE, NOTE, UNIT = (
     "偏差原因分析及改进措施",
     "单位",
 )
+EXPLANATION, CRITERIA = "指标解释", "评分标准"
 LEVELS = (L1, L2, L3)
 INITIAL, FULL_YEAR, EXECUTED, RATE = "年初预算数", "全年预算数", "全年执行数", "执行率"
 SOURCE_NAMES = {"财政拨款": "当年财政拨款", "上年结转": "上年结转资金", "其他资金": "其他资金"}
@@ -62,6 +63,10 @@ def _indicator_role(text: str) -> str | None:
         return None
     if any(word in k for word in ("偏差", "改进措施", "原因分析")):
         return NOTE
+    if "指标解释" in k or k in ("指标说明", "指标内涵", "解释"):
+        return EXPLANATION
+    if any(word in k for word in ("评分标准", "评分方法", "计分标准", "计分方法", "评分说明")):
+        return CRITERIA
     if any(word in k for word in ("标准", "依据", "解释", "说明", "序号", "编号", "代码")):
         return None
     for level, word in zip(LEVELS, ("一级", "二级", "三级"), strict=True):
@@ -715,6 +720,10 @@ class _Reader:
         note = self.text_at(row, NOTE)
         if note and not _is_filler(note):
             leaf["deviation_note"] = note
+        for role, text_field in ((EXPLANATION, "explanation"), (CRITERIA, "criteria")):
+            text = self.text_at(row, role).strip()
+            if text and not _is_filler(text):
+                leaf[text_field] = text
         self.leaves += 1
         return leaf
 
