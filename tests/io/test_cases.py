@@ -609,3 +609,22 @@ def test_the_lean_builder_builds_what_the_careful_one_does(path: Path) -> None:
         builder.indicator(raw, ["indicators", i]) for i, raw in enumerate(document["indicators"])
     )
     assert builder.indicators() == careful
+
+
+def test_the_validator_is_built_once_and_checks_as_a_fresh_one() -> None:
+    import jsonschema
+
+    from jixiao.io.cases import _validator, schema
+
+    assert _validator() is _validator()
+    assert _validator().format_checker is None  # as before: no format is asserted
+    fresh = jsonschema.Draft202012Validator(schema())
+    good = yaml_lines.load(TEXTS)
+    bad = yaml_lines.load(
+        BASE.replace("weight: 10", "weight: abc").replace("year: 2021", "year: 1800")
+    )
+    bad["indicators"][1]["children"][0]["criteria"] = ["not", "text"]
+    for document in (good, bad, {"format": "x"}, []):
+        cached = sorted(str(e.message) for e in _validator().iter_errors(document))
+        assert cached == sorted(str(e.message) for e in fresh.iter_errors(document))
+    assert not list(_validator().iter_errors(good))
