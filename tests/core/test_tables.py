@@ -341,3 +341,37 @@ def test_default_kind_and_mismatches() -> None:
         "绩效评价得分表",
         "专项支出绩效评价指标完成情况表",
     ]
+
+
+def test_written_texts_fill_the_text_columns_and_the_computation_stands_in() -> None:
+    from dataclasses import replace
+
+    from jixiao.core.score_sheets import completion_table, score_sheet
+
+    written = replace(
+        leaf("服务企业", weight=60, target="≥100家", actual="80家", method="ratio_positive"),
+        explanation="反映服务企业的数量",
+        criteria="完成值/目标值×分值",
+    )
+    bare = leaf("满意度", weight=40, target="≥90%", actual="95%", method="ratio_positive")
+    case = case_of(group("产出指标", written, bare))
+    report = review(case, national())
+    marks = build_table(TableKind.SCORING, case, report)
+    assert [r.scoring_standard for r in marks.rows] == [
+        "完成值/目标值×分值",
+        marks.rows[1].criterion,
+    ]
+    assert marks.rows[1].criterion.startswith("正向比率")
+    sheet = score_sheet(case, report)
+    assert [r.explanation_text for r in sheet.rows] == [
+        "反映服务企业的数量",
+        sheet.rows[1].criterion,
+    ]
+    # 扣分理由 keeps the computation even where an explanation is written
+    assert sheet.lines[0].reason == sheet.rows[0].criterion
+    assert sheet.lines[0].lost == D(12)
+    completion = completion_table(case, report)
+    assert [r.criterion for r in completion.rows] == [
+        "完成值/目标值×分值",
+        sheet.rows[1].criterion,
+    ]

@@ -83,7 +83,7 @@ class CompletionRow:
     level3_weight: Decimal
     level3_span: int
     completion: str  # 指标完成情况
-    criterion: str  # 评价标准
+    criterion: str  # 评价标准: the written criteria, else the method and its computation
     score: Decimal | None
     not_applicable: bool
     path: str
@@ -247,7 +247,8 @@ def _completion_row(score: Score, ancestors: dict[int, Score]) -> CompletionRow:
         level3_weight=weight3,
         level3_span=1,
         completion=completion,
-        criterion=f"{score.method}：{score.detail}" if score.method else score.detail,
+        criterion=indicator.criteria
+        or (f"{score.method}：{score.detail}" if score.method else score.detail),
         score=None if not_applicable else score.value,
         not_applicable=not_applicable,
         path=score.path_text,
