@@ -628,3 +628,31 @@ def test_the_validator_is_built_once_and_checks_as_a_fresh_one() -> None:
         cached = sorted(str(e.message) for e in _validator().iter_errors(document))
         assert cached == sorted(str(e.message) for e in fresh.iter_errors(document))
     assert not list(_validator().iter_errors(good))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("    weight: 10\n", "    weight: abc\n", "indicators[0].weight", "须为数字"),
+        ("method: ratio_positive", "method: guesswork", "indicators[1].children[0].method", "未知"),
+        (
+            "  - name: 产出指标\n",
+            "  - name: 产出指标\n    method: judgement\n",
+            "indicators[1].method",
+            "下级",
+        ),
+    ],
+)
+def test_the_builder_refuses_an_unvalidated_document_as_the_careful_path_does(
+    old: str, new: str, field: str, words: str
+) -> None:
+    """Stored documents are built without validating again: the lean builder falls back to the
+    careful one, whose message names the line and the field."""
+    from jixiao.io.cases import _Builder
+
+    text = BASE.replace(old, new)
+    with pytest.raises(CaseError) as caught:
+        _Builder("stored", yaml_lines.load(text)).case()
+    assert caught.value.field == field
+    assert caught.value.line == line_of(text, new.strip().splitlines()[-1])
+    assert words in caught.value.message
