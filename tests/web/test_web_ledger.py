@@ -328,3 +328,19 @@ def test_the_english_page_renders(lw: LW, login: Any) -> None:
     client = login(lw.county, HTTP_ACCEPT_LANGUAGE="en")
     page = _listed(client)
     assert "Money flows" in page
+
+
+def test_a_renamed_plan_renames_its_flows_and_labels_stay_chinese(lw: LW, login: Any) -> None:
+    client = login(lw.jy_owner, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("cofunding:payment_add", args=[lw.plan.pk]),
+        {"level": "city", "amount": "192.174", "paid_on": "2023-06-12", "reference": ""},
+    )
+    assert response.status_code == 302
+    flow = MoneyFlow.objects.get(owner=lw.plan.owner)
+    assert flow.payer_label == "市级财政"  # stored data, not the request's language
+    lw.plan.name = "江油市纾困资金（更名）"
+    save_plan(lw.plan, lw.jy_owner)
+    flow.refresh_from_db()
+    assert flow.source_label == "江油市纾困资金（更名）：市级拨付"
+    assert flow.payee_label == "江油市纾困资金（更名）资金使用对象"

@@ -27,7 +27,7 @@ from jixiao.web.evaluations.services import (
 from jixiao.web.evaluations.workflow import EDITABLE
 from jixiao.web.history.services import log_action
 from jixiao.web.ledger.models import FlowKind
-from jixiao.web.ledger.services import record_flow, remove_flows_for
+from jixiao.web.ledger.services import flows_for, record_flow, remove_flows_for
 
 PLAN_FIELDS = (
     "name",
@@ -81,6 +81,8 @@ def save_plan(plan: CofundingPlan, user: Any) -> CofundingPlan:
     check_plan(plan)
     plan.save()
     after = _snapshot(plan)
+    if before is not None and before["name"] != after["name"]:
+        _relabel_flows(plan)
     if before is None:
         log_action("jixiao.cofunding.plan.created", user=user, subject=plan, after=after)
     elif before != after:
@@ -147,21 +149,37 @@ def record_payment(
 def _record_flow(plan: CofundingPlan, payment: Payment, user: Any) -> None:
     """The payment in the shared money-flow ledger (same transaction): a level of government
     pays the plan's beneficiaries; neither is an organisation of the platform."""
-    level = payment.get_level_display()
+    labels = _flow_labels(plan, payment)
     record_flow(
         kind=FlowKind.PAYMENT,
         source=payment,
-        source_label=f"{plan.name}：{level}级拨付",
         source_url="cofunding:plan_detail",
         source_args=[plan.pk],
         owner=plan.owner,
         amount=payment.amount,
         on=payment.paid_on,
-        payer_label=f"{level}级财政",
-        payee_label=f"{plan.name}资金使用对象",
-        reason=payment.reference or f"{plan.name}（{level}级分担）",
+        reason=payment.reference or f"{plan.name}（{core.Level(payment.level).label}级分担）",
         user=user,
+        source_label=labels["source_label"],
+        payer_label=labels["payer_label"],
+        payee_label=labels["payee_label"],
     )
+
+
+def _flow_labels(plan: CofundingPlan, payment: Payment) -> dict[str, str]:
+    """Stored labels, in Chinese whatever the request's language (省/市/县 from the core)."""
+    level = core.Level(payment.level).label
+    return {
+        "source_label": f"{plan.name}：{level}级拨付",
+        "payer_label": f"{level}级财政",
+        "payee_label": f"{plan.name}资金使用对象",
+    }
+
+
+def _relabel_flows(plan: CofundingPlan) -> None:
+    """A renamed plan: its payments' flows carry the new name (same transaction)."""
+    for payment in plan.payments.all():
+        flows_for(payment).update(**_flow_labels(plan, payment))
 
 
 @transaction.atomic
