@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 from web_world import make_org, make_region, make_user
 
 from jixiao.core.pilots import programme as core
+from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.tranches import payment_plan
 from jixiao.web.history.models import ActionLog
 from jixiao.web.history.services import history_of
@@ -773,3 +774,46 @@ def test_an_unchanged_request_says_so(pw: PW, login: Any) -> None:
     )
     assert services.change_lines(pw.park, pw.park.changes.get()) == []
     assert "无实际调整" in text(login(pw.editor).get(url("park", pw.park.pk)))
+
+
+def test_an_uploaded_summary_leaves_the_panels(pw: PW, media: Any) -> None:
+    county_row = pw.programme.counties.get()
+    county_ids = {county_row.economy_id}
+    province_ids = {pw.programme.owner_id}
+
+    def codes(ids: set[int], today: date) -> set[tuple[str, str, str]]:
+        return {
+            (party, item.deadline.rule.code, item.status.value)
+            for party, item in services.todo(pw.programme, ids, today=today)
+            if item.deadline.rule.code == "half_year_summary"
+        }
+
+    assert codes(county_ids, date(2023, 7, 20)) == {("示例县", "half_year_summary", "due")}
+    assert codes(province_ids, date(2023, 8, 5)) == {("浙江省", "half_year_summary", "overdue")}
+    services.upload_summary(
+        county_row,
+        date(2023, 6, 30),
+        SimpleUploadedFile("总结.pdf", PDF),
+        county_ids,
+        pw.county,
+        date(2023, 7, 25),
+    )
+    assert codes(county_ids, date(2023, 7, 28)) == set()
+    assert codes(province_ids, date(2023, 8, 5)) == set()
+    with pytest.raises(PilotError):  # a park does not owe the county's summary
+        services.upload_summary(
+            county_row,
+            date(2023, 6, 30),
+            SimpleUploadedFile("总结.pdf", PDF),
+            {pw.park.owner_id},
+            pw.editor,
+        )
+
+
+def test_the_programme_page_leads_the_county_to_its_summaries(pw: PW, login: Any) -> None:
+    county_row = pw.programme.counties.get()
+    page = text(login(pw.county).get(url("programme", pw.programme.pk)))
+    assert url("summaries", pw.programme.pk, county_row.pk) in page
+    assert 'href="#summaries"' in page  # its own summaries are overdue (the period is over)
+    page = text(login(pw.editor).get(url("programme", pw.programme.pk)))
+    assert url("summaries", pw.programme.pk, county_row.pk) not in page
