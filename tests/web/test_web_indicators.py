@@ -94,6 +94,22 @@ def test_seed_templates_are_the_seed_trees_without_figures(templates, spec):
     assert not any(dropped & set(row) for row in rows(template.tree))
 
 
+def test_seed_templates_keep_the_indicator_texts(templates):
+    """指标解释 and 评分标准 describe the indicator, so a template built from a seed keeps them."""
+    for spec in SEED_TEMPLATES:
+        seed = read_document(SEEDS / spec.seed)
+        texts = [
+            (row["name"], row.get("explanation"), row.get("criteria"))
+            for row in rows(seed["indicators"])
+        ]
+        kept = [
+            (row["name"], row.get("explanation"), row.get("criteria"))
+            for row in rows(templates[spec.framework].tree)
+        ]
+        assert kept == texts, spec.seed
+    assert any(row.get("explanation") for row in rows(templates["通用/共性/特性/个性"].tree))
+
+
 def test_the_standard_self_evaluation_has_the_national_split(templates):
     template = templates["自评表"]
     assert template.name == SELF_EVALUATION

@@ -20,8 +20,19 @@ from jixiao.core.scoring import MethodInputError
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain
 
-TEMPLATE_FIELDS = ("name", "code", "weight", "method", "params", "children", "lower_is_better")
-"""What a template row may hold; everything else belongs to one evaluation."""
+TEMPLATE_FIELDS = (
+    "name",
+    "code",
+    "weight",
+    "method",
+    "params",
+    "children",
+    "lower_is_better",
+    "explanation",
+    "criteria",
+)
+"""What a template row may hold (the indicator and how it is scored, with its 指标解释 and
+评分标准); everything else belongs to one evaluation."""
 
 DEDUCTION_FIELDS = ("name", "per_occurrence", "cap", "reason")
 """What a template's 扣分项 keep: the rule, not the amount one evaluation found."""
@@ -83,7 +94,7 @@ def _extra_fields(rows: Any, prefix: str, found: list[TreeIssue]) -> None:
                 TreeIssue(
                     "TEMPLATE_HAS_FIGURES",
                     f"指标“{where}”含有 {'、'.join(extra)}：模板只保存指标结构"
-                    "（名称、分值、评分方法及参数、下级指标），不保存指标值和得分",
+                    "（名称、分值、评分方法及参数、指标解释、评分标准、下级指标），不保存指标值和得分",
                 )
             )
         children = raw.get("children")
