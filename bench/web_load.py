@@ -1590,7 +1590,11 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument(
-        "--threads", type=int, default=4, help="threads per gunicorn worker (default 4)"
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (default 1: on 2 cores, one request per process at a"
+        " time costs the least CPU and keeps the queue first-come first-served)",
     )
     parser.add_argument(
         "--quick",
