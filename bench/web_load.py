@@ -1325,11 +1325,19 @@ def stats_table(rows: list[Stats], seconds: float) -> None:
 
 
 class Gunicorn:
-    def __init__(self, environment: dict[str, str], var_dir: Path, workers: int, threads: int):
+    def __init__(
+        self,
+        environment: dict[str, str],
+        var_dir: Path,
+        workers: int,
+        threads: int,
+        keep_alive: float | None = None,
+    ):
         self.environment = environment
         self.log_file = var_dir / "gunicorn.log"
         self.workers = workers
         self.threads = threads
+        self.keep_alive = keep_alive
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -1357,6 +1365,8 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
+        if self.keep_alive is not None:
+            command += ["--keep-alive", f"{self.keep_alive:g}"]
         with self.log_file.open("ab") as output:  # Django logs errors to stderr: keep them
             self.process = subprocess.Popen(
                 command,
@@ -1597,6 +1607,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         " time costs the least CPU and keeps the queue first-come first-served)",
     )
     parser.add_argument(
+        "--keep-alive",
+        type=float,
+        metavar="SECONDS",
+        help="gunicorn's --keep-alive (default: gunicorn's, 2 s); 0 closes each connection",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help=f"smoke run: {QUICK_EVALUATIONS:,} evaluations, {QUICK_SECONDS} s",
@@ -1737,7 +1753,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds = evaluation_kinds() + extra
         connection.close()
 
-        gunicorn = Gunicorn(environment, var_dir, args.workers, args.threads)
+        gunicorn = Gunicorn(environment, var_dir, args.workers, args.threads, args.keep_alive)
         t0 = time.perf_counter()
         gunicorn.start(deadline)
         log(f"\ngunicorn: up on 127.0.0.1:{gunicorn.port} in {time.perf_counter() - t0:.1f} s")
