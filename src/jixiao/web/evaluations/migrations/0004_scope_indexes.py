@@ -8,7 +8,10 @@ the table with its large ``document`` column. Created with SQL: they are not par
 model state, and the model is left as it is.
 """
 
+from typing import Any
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 INDEXES = {
     "postgresql": [
@@ -25,13 +28,13 @@ INDEXES = {
 NAMES = ("evaluations_scope_idx", "evaluations_search_idx")
 
 
-def create(apps, schema_editor):
+def create(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     for sql in INDEXES.get(vendor, INDEXES["other"]):
         schema_editor.execute(sql)
 
 
-def drop(apps, schema_editor):
+def drop(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
     for name in NAMES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
