@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import io
 import zipfile
+from io import StringIO
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 from web_world import SEEDS, World
 
 from jixiao.web.jobs import forms as job_forms
-from jixiao.web.jobs.models import Job
-from jixiao.web.jobs.tasks import NOT_ALLOWED, run_batch_audit
+from jixiao.web.jobs.models import STALE_AFTER, Job
+from jixiao.web.jobs.tasks import INTERRUPTED, NOT_ALLOWED, run_batch_audit
 from jixiao.web.orgs.models import Membership
 
 UPLOAD = "/jobs/batch-audit/"
@@ -171,3 +174,60 @@ def test_the_upload_needs_the_csrf_token(world: World, login) -> None:
     client = login(world.owner, enforce_csrf_checks=True)
     assert upload(client, "cases.zip", seeds_zip()).status_code == 403
     assert not Job.objects.exists()
+
+
+def _running(world: World, **times) -> Job:
+    job = Job.objects.create(
+        owner=world.owner,
+        organisation=world.department,
+        kind=Job.Kind.BATCH_AUDIT,
+        status=Job.Status.RUNNING,
+        progress_done=3,
+        progress_total=8,
+    )
+    Job.objects.filter(pk=job.pk).update(**times)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_whose_worker_went_silent_fails_with_the_reason(world: World, login) -> None:
+    now = timezone.now()
+    silent = _running(world, started=now - STALE_AFTER * 2, heartbeat=now - STALE_AFTER * 2)
+    busy = _running(world, started=now - STALE_AFTER * 2, heartbeat=now)
+    client = login(world.owner)
+    page = client.get(f"/jobs/{silent.pk}/progress/").content.decode()
+    assert INTERRUPTED in page and 'hx-trigger="every 1s"' not in page
+    silent.refresh_from_db()
+    assert (silent.status, silent.message) == ("failed", INTERRUPTED)
+    assert silent.finished is not None
+    client.get("/jobs/")
+    busy.refresh_from_db()
+    assert busy.status == "running"  # it still reports progress
+
+
+def test_another_users_silent_job_is_left_to_them(world: World, login) -> None:
+    old = timezone.now() - STALE_AFTER * 2
+    silent = _running(world, started=old, heartbeat=old)
+    login(world.viewer).get("/jobs/")
+    assert login(world.viewer).get(f"/jobs/{silent.pk}/progress/").status_code == 404
+    silent.refresh_from_db()
+    assert silent.status == "running"
+
+
+def test_starting_the_worker_fails_every_running_job(world: World) -> None:
+    fresh = _running(world)
+    queued = Job.objects.create(
+        owner=world.owner, organisation=world.department, kind=Job.Kind.BATCH_AUDIT
+    )
+    out = StringIO()
+    call_command("fail_interrupted_jobs", "--all", stdout=out)
+    assert "1 个" in out.getvalue()
+    fresh.refresh_from_db()
+    queued.refresh_from_db()
+    assert (fresh.status, queued.status) == ("failed", "queued")
+
+
+def test_progress_is_a_heartbeat(world: World, login) -> None:
+    upload(login(world.owner), "cases.zip", seeds_zip())
+    job = Job.objects.get()
+    assert job.status == "done" and job.heartbeat is not None

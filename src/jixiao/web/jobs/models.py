@@ -3,11 +3,17 @@ result. Who may see one is decided in orgs/permissions.py: only its owner."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.web.orgs.models import Organisation
+
+STALE_AFTER = timedelta(minutes=10)
+"""A running job reports progress at least every few seconds; this long a silence means its
+worker was stopped (killed, restarted) and the job will never finish."""
 
 
 class Job(models.Model):
@@ -42,6 +48,7 @@ class Job(models.Model):
     created = models.DateTimeField(_("提交时间"), auto_now_add=True)
     started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -54,6 +61,14 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def last_sign_of_life(self) -> datetime:
+        """When the worker last showed it was on this job (progress), else when it started."""
+        return self.heartbeat or self.started or self.created
+
+    def is_stale(self, now: datetime) -> bool:
+        """A running job whose worker has said nothing for :data:`STALE_AFTER`: it died."""
+        return self.status == self.Status.RUNNING and now - self.last_sign_of_life() > STALE_AFTER
 
     @property
     def percent(self) -> int:

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -24,6 +25,7 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes
 INTERNAL_ERROR = "处理时出现内部错误，请稍后重试或联系管理员"
 NOT_ALLOWED = "提交人已无权执行此任务（账号已停用或已不属于该单位），任务未执行"
 UPLOAD_MISSING = "上传的文件已不存在，请重新上传"
+INTERRUPTED = "任务处理中断（后台任务进程已停止或重启），请重新提交"
 
 
 def _fail(job: Job, message: str) -> None:
@@ -37,6 +39,21 @@ def _discard_upload(job: Job) -> None:
     if job.upload:
         job.upload.delete(save=False)
         Job.objects.filter(pk=job.pk).update(upload="")
+
+
+def fail_interrupted(jobs: QuerySet[Job] | None = None, *, everything: bool = False) -> int:
+    """Mark running jobs whose worker is gone as failed, saying why; returns how many.
+
+    Stale ones (silent for ``STALE_AFTER``) by default; with ``everything``, every running job —
+    for when the worker starts, since no job can be running before it does.
+    """
+    now = timezone.now()
+    running = (Job.objects.all() if jobs is None else jobs).filter(status=Job.Status.RUNNING)
+    ids = [job.pk for job in running if everything or job.is_stale(now)]
+    for job in Job.objects.filter(pk__in=ids):
+        _fail(job, INTERRUPTED)
+        _discard_upload(job)
+    return len(ids)
 
 
 @task()
@@ -71,7 +88,9 @@ def _run(job: Job) -> None:
         now = time.monotonic()
         if done in (0, total) or now - last >= PROGRESS_EVERY:
             last = now
-            Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+            Job.objects.filter(pk=job.pk).update(
+                progress_done=done, progress_total=total, heartbeat=timezone.now()
+            )
 
     with tempfile.TemporaryDirectory(prefix="jixiao-job-") as tmp:
         archive = Path(tmp) / "upload.zip"

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jixiao.io.batch_audit import MAX_ZIP_BYTES, MB
 from jixiao.web.jobs.forms import BatchAuditForm
 from jixiao.web.jobs.models import Job
-from jixiao.web.jobs.tasks import run_batch_audit
+from jixiao.web.jobs.tasks import fail_interrupted, run_batch_audit
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import get_job, job_organisations, visible_jobs
 
@@ -29,6 +29,7 @@ UPLOAD_SLACK = 1024 * 1024  # multipart headers around the file
 @require_GET
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
+    fail_interrupted(visible_jobs(request.user))
     jobs = visible_jobs(request.user).select_related("organisation")[:200]
     can_start = job_organisations(request.user).exists()
     return render(request, "jobs/list.html", {"jobs": jobs, "can_start": can_start})
@@ -93,14 +94,22 @@ def _batch_audit(request: HttpRequest, organisations: QuerySet[Organisation]) ->
 @require_GET
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_job(request.user, pk)
+    job = _current(request, pk)
     return render(request, "jobs/detail.html", {"job": job})
+
+
+def _current(request: HttpRequest, pk: int) -> Job:
+    """The user's job, failed first (with the reason) if its worker has gone silent."""
+    job = get_job(request.user, pk)
+    if job.status == Job.Status.RUNNING and fail_interrupted(Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
 
 
 @require_GET
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_job(request.user, pk)
+    job = _current(request, pk)
     return render(request, "jobs/_progress.html", {"job": job})
 
 
