@@ -231,3 +231,90 @@ def test_progress_is_a_heartbeat(world: World, login) -> None:
     upload(login(world.owner), "cases.zip", seeds_zip())
     job = Job.objects.get()
     assert job.status == "done" and job.heartbeat is not None
+
+
+# Bulk export --------------------------------------------------------------------------------
+
+
+def bulk(client: Client, **data):
+    form = {"table": "self", "format": "xlsx", "year": "", "department": "", "kind": ""}
+    form.update(data)
+    return client.post("/jobs/export/", form)
+
+
+def archive_of(client: Client, job: Job) -> zipfile.ZipFile:
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    assert "attachment" in download["Content-Disposition"]
+    return zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def test_bulk_export_zips_what_the_user_may_see(world: World, login) -> None:
+    client = login(world.owner)
+    assert client.get("/jobs/export/").status_code == 200
+    response = bulk(client, organisation=world.department.pk)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.status, job.progress_done, job.progress_total) == (
+        "bulk_export",
+        "done",
+        2,
+        2,
+    )
+    assert job.message == "已导出 2 份"
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "下载压缩包" in page and "2 / 2 份评价" in page
+    names = archive_of(client, job).namelist()
+    assert sorted(int(name.split("-")[0]) for name in names) == sorted(
+        [world.jx.pk, world.unit_eval.pk]
+    )  # not 湘潭's
+    book = load_workbook(io.BytesIO(archive_of(client, job).read(names[0])))
+    assert "项目支出绩效自评表" in str(book.active["A1"].value)
+
+
+def test_bulk_export_lists_what_it_could_not_export(world: World, login) -> None:
+    world.unit_eval.document = {"format": "jixiao-case/1", "type": "evaluation", "meta": {}}
+    world.unit_eval.save(update_fields=["document"])
+    client = login(world.owner)
+    bulk(client, organisation=world.department.pk, format="docx")
+    job = Job.objects.get()
+    assert job.status == "done" and "1 份无法导出" in job.message
+    archive = archive_of(client, job)
+    failures = archive.read("无法导出.txt").decode()
+    assert f"评价 {world.unit_eval.pk}" in failures
+    assert [n for n in archive.namelist() if n.endswith(".docx")] == [
+        n for n in archive.namelist() if n.startswith(f"{world.jx.pk}-")
+    ]
+
+
+def test_bulk_export_scope_and_refusals(world: World, login) -> None:
+    # a department the user may not see cannot be chosen
+    response = bulk(login(world.outsider), department=world.department.pk)
+    assert response.status_code == 400 and "所选单位不存在或您无权查看" in response.content.decode()
+    # nothing matches: the job fails and says why
+    bulk(login(world.owner), organisation=world.department.pk, year="2001")
+    job = Job.objects.get()
+    assert (job.status, job.message) == ("failed", "没有符合条件、您可以查看的评价")
+    # no membership: no export at all; anonymous: to the login page
+    assert login(world.nobody).get("/jobs/export/").status_code == 403
+    assert bulk(login(world.nobody)).status_code == 403
+    assert login(None).get("/jobs/export/").status_code == 302
+    # someone else's export is not theirs to see
+    assert login(world.viewer).get(f"/jobs/{job.pk}/").status_code == 404
+    assert Job.objects.count() == 1
+
+
+def test_bulk_export_checks_permission_again_when_it_runs(world: World) -> None:
+    from jixiao.web.jobs.tasks import run_bulk_export
+
+    job = Job.objects.create(
+        owner=world.owner,
+        organisation=world.department,
+        kind=Job.Kind.BULK_EXPORT,
+        params={"table": "self", "format": "xlsx"},
+    )
+    Membership.objects.filter(user=world.owner).delete()
+    run_bulk_export.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("failed", NOT_ALLOWED)
+    assert not job.result

@@ -64,3 +64,54 @@ class BatchAuditForm(forms.Form):
                 _("文件内容不是 zip 压缩包（只改了扩展名？）"), code="magic"
             )
         return archive
+
+
+class BulkExportForm(forms.Form):
+    """What to export in one go: a table and format, narrowed by year, unit and kind."""
+
+    table = forms.ChoiceField(label=_("表格"))
+    format = forms.ChoiceField(
+        label=_("格式"),
+        choices=[("xlsx", "Excel（.xlsx）"), ("docx", "Word（.docx）"), ("pdf", "PDF")],
+    )
+    year = forms.IntegerField(
+        label=_("年度"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": _("请输入年度，如 2021")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("主管部门（含下属单位）"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("全部可查看的单位"),
+        error_messages={"invalid_choice": _("所选单位不存在或您无权查看")},
+    )
+    kind = forms.ChoiceField(label=_("评价类型"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("以哪个单位的名义"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("请选择你所属的单位")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        departments: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        from jixiao.web.evaluations.models import Evaluation
+        from jixiao.web.jobs.bulk_export import EVALUATION_TABLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["table"].choices = [(t.value, t.label) for t in EVALUATION_TABLES]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("全部类型")), *Evaluation.Kind.choices]  # type: ignore[attr-defined]
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = departments
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = organisations

@@ -19,6 +19,7 @@ worker was stopped (killed, restarted) and the job will never finish."""
 class Job(models.Model):
     class Kind(models.TextChoices):
         BATCH_AUDIT = "batch_audit", _("批量审核")
+        BULK_EXPORT = "bulk_export", _("批量导出")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -49,6 +50,7 @@ class Job(models.Model):
     started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)  # a bulk export's choices
 
     class Meta:
         verbose_name = _("后台任务")
@@ -81,4 +83,12 @@ class Job(models.Model):
     @property
     def result_filename(self) -> str:
         stem = self.upload_name.rsplit(".", 1)[0] if self.upload_name else f"任务{self.pk}"
+        if self.kind == self.Kind.BULK_EXPORT:
+            return f"{stem}.zip"
         return f"{stem}-审核.xlsx"
+
+    @property
+    def result_mimetype(self) -> str:
+        if self.kind == self.Kind.BULK_EXPORT:
+            return "application/zip"
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao.io.batch_audit import BatchError, audit_zip, workbook_bytes
+from jixiao.web.jobs.bulk_export import FAILURES_NAME, BulkExportError, Choice, export_zip
 from jixiao.web.jobs.models import Job
 from jixiao.web.orgs.permissions import may_run_job
 
@@ -80,7 +82,43 @@ def run_batch_audit(job_id: int) -> None:
         _discard_upload(job)
 
 
-def _run(job: Job) -> None:
+@task()
+def run_bulk_export(job_id: int) -> None:
+    """Export the table chosen for ``job_id`` of every evaluation its owner may see, as a .zip."""
+    job = Job.objects.select_related("owner", "organisation").filter(pk=job_id).first()
+    if job is None or job.status != Job.Status.QUEUED:
+        return
+    try:
+        if not may_run_job(job.owner, job):
+            _fail(job, NOT_ALLOWED)
+            return
+        job.status = Job.Status.RUNNING
+        job.started = timezone.now()
+        job.save(update_fields=["status", "started"])
+        try:
+            content, written, failed = export_zip(
+                job.owner, Choice.from_params(job.params), progress=_progress_writer(job)
+            )
+        except BulkExportError as error:
+            _fail(job, str(error))
+            return
+        job.refresh_from_db(fields=["progress_done", "progress_total"])
+        job.result.save(f"{uuid.uuid4().hex}.zip", ContentFile(content), save=False)
+        job.status = Job.Status.DONE
+        job.finished = timezone.now()
+        job.message = (
+            f"已导出 {written} 份，{failed} 份无法导出（原因见压缩包内“{FAILURES_NAME}”）"
+            if failed
+            else f"已导出 {written} 份"
+        )
+        job.save(update_fields=["result", "status", "finished", "message"])
+    except Exception:
+        logger.exception("bulk export job %s failed", job_id)
+        _fail(job, INTERNAL_ERROR)
+
+
+def _progress_writer(job: Job) -> Callable[[int, int], None]:
+    """Progress to the job row at most every ``PROGRESS_EVERY`` seconds (and at both ends)."""
     last = 0.0
 
     def progress(done: int, total: int) -> None:
@@ -92,6 +130,11 @@ def _run(job: Job) -> None:
                 progress_done=done, progress_total=total, heartbeat=timezone.now()
             )
 
+    return progress
+
+
+def _run(job: Job) -> None:
+    progress = _progress_writer(job)
     with tempfile.TemporaryDirectory(prefix="jixiao-job-") as tmp:
         archive = Path(tmp) / "upload.zip"
         try:

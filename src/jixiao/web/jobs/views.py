@@ -14,15 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jixiao.core.tables import TableKind
 from jixiao.io.batch_audit import MAX_ZIP_BYTES, MB
-from jixiao.web.jobs.forms import BatchAuditForm
+from jixiao.web.jobs.bulk_export import Choice
+from jixiao.web.jobs.forms import BatchAuditForm, BulkExportForm
 from jixiao.web.jobs.models import Job
-from jixiao.web.jobs.tasks import fail_interrupted, run_batch_audit
+from jixiao.web.jobs.tasks import fail_interrupted, run_batch_audit, run_bulk_export
 from jixiao.web.orgs.models import Organisation
-from jixiao.web.orgs.permissions import get_job, job_organisations, visible_jobs
+from jixiao.web.orgs.permissions import (
+    get_job,
+    job_organisations,
+    visible_departments,
+    visible_jobs,
+)
 
 logger = logging.getLogger(__name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_SLACK = 1024 * 1024  # multipart headers around the file
 
 
@@ -113,6 +119,51 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "jobs/_progress.html", {"job": job})
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def bulk_export(request: HttpRequest) -> HttpResponse:
+    """Choose a table, format and scope; the export runs in the background."""
+    organisations = job_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = BulkExportForm(
+        request.POST or None,
+        organisations=organisations,
+        departments=visible_departments(request.user).order_by("name"),
+    )
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "jobs/bulk_export.html", {"form": form}, status=status)
+    data = form.cleaned_data
+    department = data["department"]
+    choice = Choice(
+        table=data["table"],
+        format=data["format"],
+        year=data["year"],
+        department=department.pk if department else None,
+        kind=data["kind"] or "",
+    )
+    label = TableKind(choice.table).label
+    owner_pk = request.user.pk
+    if owner_pk is None:
+        raise PermissionDenied
+    job = Job.objects.create(
+        owner_id=owner_pk,
+        organisation=data["organisation"],
+        kind=Job.Kind.BULK_EXPORT,
+        upload_name=f"{label}-{choice.year or '全部年度'}-{choice.format}"[:255],
+        params=choice.params(),
+    )
+    try:
+        run_bulk_export.enqueue(job.pk)
+    except Exception:
+        logger.exception("could not enqueue job %s", job.pk)
+        job.status = Job.Status.FAILED
+        job.message = _("无法加入后台队列，请稍后重试")
+        job.save(update_fields=["status", "message"])
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @require_GET
 @login_required
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -123,4 +174,6 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = job.result.open("rb")
     except OSError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=job.result_filename, content_type=XLSX)
+    return FileResponse(
+        handle, as_attachment=True, filename=job.result_filename, content_type=job.result_mimetype
+    )
