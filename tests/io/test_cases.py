@@ -656,3 +656,24 @@ def test_the_builder_refuses_an_unvalidated_document_as_the_careful_path_does(
     assert caught.value.field == field
     assert caught.value.line == line_of(text, new.strip().splitlines()[-1])
     assert words in caught.value.message
+
+
+# --- A document validated on write is built without validating it again -------------------------
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_a_trusted_document_builds_what_the_validating_path_builds(path: Path) -> None:
+    from jixiao.io.cases import from_document, from_trusted_document, read_document
+
+    document = read_document(path)
+    assert from_trusted_document(document, str(path)) == from_document(document, str(path))
+
+
+def test_a_trusted_document_the_builder_cannot_build_is_refused_with_line_and_field() -> None:
+    from jixiao.io.cases import from_trusted_document
+
+    text = BASE.replace("method: ratio_positive", "method: guesswork")
+    with pytest.raises(CaseError) as caught:
+        from_trusted_document(yaml_lines.load(text), "stored")
+    assert caught.value.field == "indicators[1].children[0].method"
+    assert caught.value.line == line_of(text, "method: guesswork")

@@ -396,7 +396,9 @@ def test_list_filters_by_year_and_department(world, projects, login):
     assert listed(client.get(LIST, {"department": world.unit.pk})) == {projects.unit.pk}
     # an organisation outside the user's scope is not offered and filters nothing
     response = client.get(LIST, {"department": world.xiangtan.pk})
-    assert world.xiangtan not in response.context["units"]
+    offered = {unit.pk for unit in response.context["units"]}
+    assert world.department.pk in offered
+    assert world.xiangtan.pk not in offered
     assert listed(response) == {projects.jx.pk, projects.unit.pk, later.pk}
     assert listed(client.get(LIST, {"year": "abc"})) == {projects.jx.pk, projects.unit.pk, later.pk}
 
@@ -455,3 +457,32 @@ def test_two_memberships_see_the_union(world, projects, login):
     other = make_user("xt_evaluator_and_viewer", world.evaluator_org, Role.EVALUATOR)
     Membership.objects.create(user=other, organisation=world.xiangtan, role=Role.VIEWER)
     assert listed(login(other).get(LIST)) == {projects.xt.pk}
+
+
+def test_a_page_of_budgets_in_one_query_is_each_projects_budget(world) -> None:
+    """The list sums a page's lines from one query of their figures; the result is what each
+    project computes from its own lines (totals, unknown parts, sources by label)."""
+    from jixiao.web.funds.models import budgets_of
+
+    made = [
+        make_project(
+            world.department,
+            "两种来源",
+            2021,
+            (Source.CURRENT, Level.CITY, "10.5", "4", "9"),
+            (Source.CARRYOVER, "", "2.25", None),
+            (Source.CURRENT, Level.PROVINCE, "3", "3", "3"),
+        ),
+        make_project(world.department, "一条", 2022, (Source.OTHER, "", "1", "1", "1")),
+        make_project(world.department, "没有明细", 2023),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        budgets = budgets_of(p.pk for p in made)
+    assert len(queries) == 1
+    for project in made:
+        assert budgets[project.pk] == Project.objects.get(pk=project.pk).budget
+    assert budgets[made[0].pk].executed is None  # one line's 执行数 not stated
+    assert budgets[made[0].pk].full_year == D("15.75")
+    assert dict(budgets[made[0].pk].sources) == {"当年财政拨款": D("13.5"), "上年结转": D("2.25")}
+    assert budgets[made[2].pk].full_year is None
+    assert budgets_of([]) == {}

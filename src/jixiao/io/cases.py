@@ -206,6 +206,20 @@ def from_document(document: Any, name: str) -> Case | DepartmentSummary:
     return builder.summary() if document["type"] == "department_summary" else builder.case()
 
 
+def from_trusted_document(document: Any, name: str) -> Case | DepartmentSummary:
+    """Build a case from a document that was validated when it was written (e.g. a stored
+    evaluation: every write validates it first), without validating it again.
+
+    Validation costs several times the build. Only the checks the builder makes anyway are
+    left: a document it cannot build still raises :class:`CaseError` naming the line and
+    field, but a document that the schema would refuse in other ways is not caught here, so
+    use :func:`from_document` for anything that did not come through a validating write.
+    """
+    builder = _Builder(name, document)
+    is_summary = isinstance(document, dict) and document.get("type") == "department_summary"
+    return builder.summary() if is_summary else builder.case()
+
+
 def plain(document: Any) -> Any:
     """The document as plain JSON data: exact numbers become decimal strings."""
     if isinstance(document, dict):

@@ -14,6 +14,7 @@ cost more than the queries.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,8 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from jixiao.web.evaluations.models import Evaluation
@@ -238,12 +238,29 @@ def rows_of(values: Iterable[dict[str, Any]], names: dict[int, str]) -> list[Row
 DASH = "—"
 
 
+def escape_html(value: object) -> str:
+    """``conditional_escape`` without its lazy-string wrapper and ``SafeString`` result: the
+    same text (``html.escape`` with quotes; safe strings as they are), at about a tenth of the
+    cost. A list page escapes 500–900 cells."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
+def html_join(separator: str, template: str, rows: Iterable[Iterable[object]]) -> SafeString:
+    """``format_html_join`` with :func:`escape_html`: every value of every row is escaped
+    (unless already safe) and put into ``template``, a trusted ``str.format`` pattern."""
+    return mark_safe(  # the template is ours, every value is escaped
+        separator.join(template.format(*map(escape_html, row)) for row in rows)
+    )
+
+
 def rows_html(rows: Iterable[Row], *, published: bool) -> SafeString:
     """The ``<tr>`` of each row, escaped, in one pass: a template spends more on 50 rows × 10
     cells of variable lookups than the page's queries take. ``published`` adds the 发布总分
     column (the evaluation list has it, the overview does not); the overview prints 「—」 for a
     missing total or grade."""
-    return format_html_join(
+    return html_join(
         "\n",
         '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td>'
         '<td class="num">{}</td><td>{}</td>{}<td>{}{}</td><td>{}</td></tr>',
@@ -256,9 +273,13 @@ def rows_html(rows: Iterable[Row], *, published: bool) -> SafeString:
                 row.kind,
                 row.total if published else row.total or DASH,
                 row.grade if published else row.grade or DASH,
-                format_html('<td class="num">{}</td>', row.published or DASH) if published else "",
-                format_html('<span class="sev-error">{}</span>', row.errors) if row.errors else "",
-                format_html(' <span class="sev-warning">{}</span>', row.warnings)
+                mark_safe(f'<td class="num">{escape_html(row.published or DASH)}</td>')
+                if published
+                else "",
+                mark_safe(f'<span class="sev-error">{escape_html(row.errors)}</span>')
+                if row.errors
+                else "",
+                mark_safe(f' <span class="sev-warning">{escape_html(row.warnings)}</span>')
                 if row.warnings
                 else "",
                 row.status,

@@ -16,9 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from jixiao.core.case import Case
 from jixiao.core.review import TableReport
 from jixiao.io.audit_json import report_json
-from jixiao.io.cases import _Builder
+from jixiao.io.cases import from_trusted_document
+from jixiao.web.cofunding.services import funding_rows
+from jixiao.web.evaluations.detail_rows import grid_rows_html
 from jixiao.web.evaluations.listing import grouped_page, rows_html
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
@@ -106,8 +109,10 @@ def _stored_report(evaluation: Evaluation) -> TableReport:
     """
     name = f"评价 {evaluation.pk}"
     try:
-        case = _Builder(name, evaluation.document).case()
+        case = from_trusted_document(evaluation.document, name)
     except Exception:  # a document that was not stored through the services
+        return report_for(evaluation)
+    if not isinstance(case, Case):
         return report_for(evaluation)
     return score_case(case, name)
 
@@ -122,16 +127,21 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
         first_row.setdefault(score.path_text, f"row-{index}")
     flagged = {f.path for f in report.findings}
     flags = flags_for(request.user, evaluation)
+    can_edit = Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE
+    rows = [
+        (score, f"row-{index}", key, score.path_text in flagged, score.depth - 1)
+        for index, (score, key) in enumerate(zip(scores, keys, strict=True), 1)
+    ]
     return {
         "evaluation": evaluation,
         "report": report,
-        "rows": [
-            (score, f"row-{index}", key, score.path_text in flagged, score.depth - 1)
-            for index, (score, key) in enumerate(zip(scores, keys, strict=True), 1)
-        ],
+        "rows": rows,  # the tree editor's 上级指标 choices
+        "grid_rows": grid_rows_html(
+            evaluation, rows, can_edit=can_edit, funded=funding_rows(evaluation)
+        ),
         "findings": [(f, first_row.get(f.path)) for f in report.findings],
         "flags": flags,
-        "can_edit": Flag.EDIT_EVALUATION in flags and evaluation.status in EDITABLE,
+        "can_edit": can_edit,
         "steps": available_steps(evaluation.status, flags),
         "transitions": evaluation.transitions.select_related("user"),
         "chart_kinds": CHART_KINDS,

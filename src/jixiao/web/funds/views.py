@@ -12,18 +12,31 @@ from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 
 from jixiao.core.rules import RuleSet
 from jixiao.io import rulesets
-from jixiao.web.funds.filters import chosen, unit_choices
-from jixiao.web.funds.models import BudgetLine, Project
+from jixiao.web.evaluations.listing import html_join
+from jixiao.web.funds.filters import chosen, unit_choices, unit_options
+from jixiao.web.funds.models import BudgetLine, Project, budgets_of
 from jixiao.web.funds.templatetags.money import rate, wan
 from jixiao.web.orgs.models import Region
 from jixiao.web.orgs.permissions import get_project, visible_evaluations, visible_projects
 
 PAGE_SIZE = 50
+# What a row of the project list prints (and the region path its rule set is chosen by).
+PROJECT_LIST_FIELDS = (
+    "pk",
+    "year",
+    "name",
+    "kind",
+    "sequence",
+    "owner__name",
+    "owner__path",
+    "owner__region__path",
+    "owner__region__name",
+    "fund__name",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +111,7 @@ def with_rules(projects: list[Project]) -> list[Project]:
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = visible_projects(request.user)
     units = unit_choices(request.user, Q(pk__in=visible.values("owner")))
-    projects = visible.select_related("owner__region", "fund").prefetch_related("lines")
+    projects = visible.select_related("owner__region", "fund").only(*PROJECT_LIST_FIELDS)
     year = request.GET.get("year", "").strip()
     if year.isdigit():
         projects = projects.filter(year=int(year))
@@ -108,8 +121,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         projects.order_by("-year", "owner__path", "sequence", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    page.object_list = project_rows(list(page.object_list))  # type: ignore[assignment]
-    rows_html = format_html_join(
+    listed = list(page.object_list)
+    budgets = budgets_of(project.pk for project in listed)
+    for project in listed:  # Project.budget is a cached property: one query for the page
+        project.__dict__["budget"] = budgets[project.pk]
+    page.object_list = project_rows(listed)  # type: ignore[assignment]
+    rows_html = html_join(
         "\n",
         '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
@@ -124,9 +141,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 row.budget,
                 row.executed,
                 row.rate,
-                format_html_join(
-                    "", '<span class="sev-warning">{}</span>', ((w,) for w in row.warnings)
-                ),
+                html_join("", '<span class="sev-warning">{}</span>', ((w,) for w in row.warnings)),
             )
             for row in page.object_list
         ),
@@ -141,6 +156,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "rows_html": rows_html,
             "units": units,
             "unit": unit,
+            "unit_options": unit_options(units, unit),
             "year": year,
             "filters_query": kept.urlencode(),
         },

@@ -10,14 +10,15 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from jixiao.core.audit import Severity
 from jixiao.core.rules import GRADES
-from jixiao.web.evaluations.listing import grouped_page, rows_html
+from jixiao.web.evaluations.listing import escape_html, grouped_page, html_join, rows_html
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.funds.filters import chosen, unit_choices
+from jixiao.web.funds.filters import chosen, unit_choices, unit_options
 from jixiao.web.funds.templatetags.money import rate, wan
 from jixiao.web.orgs.models import Organisation, Region
 from jixiao.web.orgs.permissions import (
@@ -125,6 +126,24 @@ def _department_links(request: HttpRequest) -> list[tuple[str, list[tuple[int, s
     return links
 
 
+def _department_links_html(links: list[tuple[str, list[tuple[int, str]]]]) -> SafeString:
+    """The 汇总表 links as list items (name：year · year …, or 尚无项目), escaped."""
+    none = mark_safe(f'<span class="muted">{escape_html(_("尚无项目"))}</span>')
+    return html_join(
+        "\n",
+        "<li>{}：{}</li>",
+        (
+            (
+                name,
+                html_join(" · ", '<a href="{}">{}</a>', ((link, year) for year, link in years))
+                if years
+                else none,
+            )
+            for name, years in links
+        ),
+    )
+
+
 @require_GET
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
@@ -168,6 +187,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
     kept = params.copy()
     kept.pop("page", None)
+    departments = _department_links(request)
     return render(
         request,
         "summaries/overview.html",
@@ -179,12 +199,22 @@ def overview(request: HttpRequest) -> HttpResponse:
             "region": region,
             "units": units,
             "unit": unit,
+            "unit_options": unit_options(units, unit),
             "year": year,
             "kind": kind,
             "grade": grade,
             "kinds": Evaluation.Kind.choices,
             "grades": [*((g, g) for g in GRADES), (UNGRADED, _("未评级"))],
-            "departments": _department_links(request),
+            "region_options": html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (r.pk, " selected" if region is not None and region.pk == r.pk else "", r.name)
+                    for r in regions
+                ),
+            ),
+            "departments": departments,
+            "department_links": _department_links_html(departments),
             "filters_query": kept.urlencode(),
         },
     )
