@@ -52,6 +52,7 @@ run: setup messages
 	DEBUG=1 $(BIN)/jixiao-web migrate --noinput -v 0
 	DEBUG=1 $(BIN)/jixiao-web load_demo
 	DEBUG=1 $(BIN)/jixiao-web fail_interrupted_jobs --all
+	DEBUG=1 $(BIN)/jixiao-web sync_rulesets -v 0
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录。后台任务（批量审核）由同时启动的 db_worker 处理。"
 	DEBUG=1 $(BIN)/jixiao-web db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -157,3 +157,65 @@ def test_the_test_rule_sets_mirror_the_shipped_tables() -> None:
 
     assert national() == rulesets.load("national")
     assert zhejiang() == rulesets.load("zhejiang")
+
+
+# Tables of a deployment's own, in an extra directory ------------------------------------------
+
+SICHUAN = """\
+extends = "national"
+name = "sichuan"
+version = "2023.1"
+title = "四川省规则（示例）"
+regions = ["四川"]
+grade_caps = [{ below = 80, best = "良" }]
+"""
+
+
+@pytest.fixture
+def extra(tmp_path, monkeypatch):
+    monkeypatch.setattr(rulesets, "_extra_dirs", [])
+    rulesets.use_directory(tmp_path)
+    return tmp_path
+
+
+def test_a_table_written_to_an_extra_directory_is_seen_at_once(extra) -> None:
+    assert rulesets.select("四川省绵阳市江油市", 2023).name == "national"
+    rulesets.write_table(extra, "sichuan", SICHUAN)
+    assert "sichuan" in rulesets.available() and "sichuan" not in rulesets.shipped()
+    chosen = rulesets.select("四川省绵阳市江油市", 2023)
+    assert (chosen.name, chosen.version) == ("sichuan", "2023.1")
+    rulesets.write_table(extra, "sichuan", SICHUAN.replace("2023.1", "2023.2"))
+    assert rulesets.load("sichuan").version == "2023.2"  # replaced, not cached
+    rulesets.remove_table(extra, "sichuan")
+    assert rulesets.select("四川省绵阳市江油市", 2023).name == "national"
+    assert not list(extra.glob("*.tmp")) and not list(extra.glob(".*"))
+
+
+def test_a_table_may_replace_a_shipped_one(extra) -> None:
+    replaced = SICHUAN.replace('name = "sichuan"', 'name = "zhejiang"').replace("四川", "浙江")
+    rulesets.write_table(extra, "zhejiang", replaced)
+    assert rulesets.load("zhejiang").version == "2023.1"
+    rulesets.remove_table(extra, "zhejiang")
+    assert rulesets.load("zhejiang").version == "2021.1"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("sichuan", "name = ", "TOML 格式错误"),
+        ("sichuan", SICHUAN.replace('"national"', '"nowhere"'), "未知规则集 'nowhere'"),
+        ("sichuan", SICHUAN.replace('name = "sichuan"', 'name = "hubei"'), "不一致"),
+        ("sichuan", SICHUAN.replace('"national"', '"sichuan"'), "不能 extends 自己"),
+        ("sichuan", SICHUAN.replace("below = 80", 'below = "x"'), "规则集"),
+    ],
+)
+def test_check_table_refuses_bad_tables_in_chinese(extra, name, text, message) -> None:
+    with pytest.raises(RuleSetError) as caught:
+        rulesets.check_table(name, text)
+    assert message in str(caught.value)
+    assert not list(extra.iterdir())
+
+
+def test_check_table_builds_a_good_one() -> None:
+    ruleset = rulesets.check_table("sichuan", SICHUAN)
+    assert ruleset.name == "sichuan" and ruleset.regions

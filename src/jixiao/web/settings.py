@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jixiao.web.evaluations",
     "jixiao.web.summaries",
     "jixiao.web.history",
+    "jixiao.web.rulesets",
     "jixiao.web.allocations",
     "jixiao.web.subsidies",
     "jixiao.web.cofunding",
@@ -130,6 +131,9 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploaded zips and job results; never served directly (jobs/views.py checks the owner).
+# Rule-set tables entered in the admin are written here, where every process reads them.
+JIXIAO_RULESETS_DIR = Path(os.environ.get("JIXIAO_RULESETS_DIR", VAR_DIR / "rulesets"))
+
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 

@@ -13,3 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Background tasks run inline, in the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Each test process writes admin-entered rule sets to a directory of its own.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+JIXIAO_RULESETS_DIR = Path(tempfile.mkdtemp(prefix="jixiao-rulesets-"))
