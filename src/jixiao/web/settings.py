@@ -130,10 +130,10 @@ STORAGES = {
 # Background jobs (jobs app): queued in the database, run by `jixiao-web db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Uploaded zips and job results; never served directly (jobs/views.py checks the owner).
 # Rule-set tables entered in the admin are written here, where every process reads them.
 JIXIAO_RULESETS_DIR = Path(os.environ.get("JIXIAO_RULESETS_DIR", VAR_DIR / "rulesets"))
 
+# Uploaded zips and job results; never served directly (jobs/views.py checks the owner).
 MEDIA_ROOT = Path(os.environ.get("JIXIAO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
