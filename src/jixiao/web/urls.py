@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from jixiao.web.orgs.home import home
 from jixiao.web.orgs.login import LoginView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="evaluations:list"), name="home"),
+    path("", home, name="home"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("evaluations/", include("jixiao.web.evaluations.urls")),
