@@ -3,6 +3,7 @@ query bounds. (The demo's 17 rows of seed 000 are in test_web_summaries_demo.py.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -442,3 +443,30 @@ def test_overview_counts_an_evaluation_with_two_evaluators_once(world, login):
     response = login(both).get(OVERVIEW)
     assert response.context["counts"].total == 2
     assert response.context["page"].paginator.count == 2
+
+
+def test_overview_filters_keep_the_picked_choices_selected_and_escape_names(world, login):
+    """The region and unit choices are rendered in Python: each once, the picked one
+    selected, names escaped."""
+    world.department.name = '<b>"嘉兴"</b>'
+    world.department.save()
+    client = login(world.reviewer)
+    html = client.get(
+        OVERVIEW, {"region": world.jiaxing.pk, "department": world.department.pk}
+    ).content.decode()
+    assert f'<option value="{world.jiaxing.pk}" selected>嘉兴市</option>' in html
+    escaped = "&lt;b&gt;&quot;嘉兴&quot;&lt;/b&gt;"
+    assert f'<option value="{world.department.pk}" selected>{escaped}</option>' in html
+    filters = html[html.index('<form class="filters"') :]
+    assert filters[: filters.index("</form>")].count(" selected>") == 2
+    assert '<b>"嘉兴"</b>' not in html
+    assert f"<li>{escaped}：" in html  # its 汇总表 links
+
+
+def test_department_rows_link_the_project_and_flag_findings(world, table, login):
+    html = login(world.reviewer).get(summary_url(world.department)).content.decode()
+    rows = re.findall(r'<tr id="row-\d+"[^>]*>.*?</tr>', html, re.S)
+    assert rows, html[:500]
+    for row in rows:
+        assert re.search(r'<a href="/funds/projects/\d+/">', row)
+        assert ('class="flagged"' in row) == ('class="finding sev-' in row)

@@ -23,7 +23,7 @@ from jixiao.core.rules import GRADES, ExecutionDenominator, RuleSet
 from jixiao.io import rulesets
 from jixiao.web.evaluations.listing import fetch_tuples
 from jixiao.web.evaluations.models import Evaluation
-from jixiao.web.funds.models import Project
+from jixiao.web.funds.models import Project, budgets_of
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import visible_evaluations, visible_projects
 
@@ -109,9 +109,11 @@ def department_table(user: Any, department: Organisation, year: int) -> Departme
         visible_projects(user)
         .filter(owner__path__startswith=department.path, year=year)
         .select_related("owner")
-        .prefetch_related("lines")
         .order_by("sequence", "owner__path", "pk")
     )
+    budgets = budgets_of(project.pk for project in projects)
+    for project in projects:  # Project.budget is a cached property: one query for the table
+        project.__dict__["budget"] = budgets[project.pk]
     latest = _latest_self_evaluations(user, projects)
     rules = _rules_of(department.region.full_name, year)
     rows: list[SummaryRow] = []

@@ -39,6 +39,9 @@ from jixiao.web.summaries.services import (
 PAGE_SIZE = 50
 
 
+FLAGGED = mark_safe(' class="flagged"')
+
+
 @require_GET
 @login_required
 def department_summary(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
@@ -65,6 +68,34 @@ def department_summary(request: HttpRequest, org_pk: int, year: int) -> HttpResp
         {
             "table": table,
             "rows": rows,
+            "rows_html": html_join(
+                "\n",
+                '<tr id="row-{}"{}><td class="num">{}</td><td>{}</td><td><a href="{}">{}</a></td>'
+                '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
+                '<td class="conclusion">{}{}</td></tr>',
+                (
+                    (
+                        line.no,
+                        FLAGGED if line.findings else "",
+                        line.no,
+                        line.unit,
+                        project_link,
+                        line.project.name,
+                        budget,
+                        executed,
+                        rate_,
+                        html_join("", '<a href="{}">{}</a>', [(evaluation_link, line.conclusion)])
+                        if evaluation_link
+                        else line.conclusion,
+                        html_join(
+                            "",
+                            '<span class="finding sev-{}"><span class="code">{}</span>{}</span>',
+                            ((f.severity, f.code, f.message) for f in line.findings),
+                        ),
+                    )
+                    for line, project_link, evaluation_link, budget, executed, rate_ in rows
+                ),
+            ),
             "errors": severity_count(table.findings, Severity.ERROR),
             "warnings": severity_count(table.findings, Severity.WARNING),
         },
