@@ -15,11 +15,8 @@ import re
 from decimal import Decimal
 from io import BytesIO
 
-from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
 
@@ -27,12 +24,11 @@ from jixiao.core.allocation import AllocationResult
 from jixiao.core.money import HUNDRED, fmt
 from jixiao.io.allocation_file import AllocationDocument
 from jixiao.io.docx_export import (
-    A4,
     BODY_FONT,
     BODY_SIZE,
-    MARGIN,
     TITLE_FONT,
     TITLE_SIZE,
+    new_document,
     paint_table,
     set_font,
 )
@@ -176,19 +172,7 @@ def _paragraph(
 
 def docx_bytes(document: AllocationDocument, result: AllocationResult) -> bytes:
     grid = result_grid(document, result)
-    word = Document()
-    section = word.sections[0]
-    width, height = A4
-    if grid.landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        width, height = height, width
-    section.page_width, section.page_height = width, height
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, MARGIN)
-    normal = word.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    word, width = new_document(grid.landscape)
     for table in (grid, excluded_grid(document, result)):
         if table is None:
             continue

@@ -15,10 +15,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,12 +23,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.core.pilots.evaluation import FinalDecision, Measure, MidTermTable, PreciseRow
 from jixiao.core.pilots.programme import LiaisonList
 from jixiao.io.docx_export import (
-    A4,
     BODY_FONT,
     BODY_SIZE,
-    MARGIN,
     TITLE_FONT,
     TITLE_SIZE,
+    new_document,
     paint_table,
     set_font,
 )
@@ -306,19 +302,7 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
 
 def docx_bytes(sheet: Sheet) -> bytes:
     grid = sheet.grid
-    document = Document()
-    section = document.sections[0]
-    width, height = A4
-    if grid.landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        width, height = height, width
-    section.page_width, section.page_height = width, height
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, MARGIN)
-    normal = document.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    document, width = new_document(grid.landscape)
     for text, align, font, size in (
         (sheet.annex, WD_ALIGN_PARAGRAPH.LEFT, TITLE_FONT, BODY_SIZE),
         (grid.title, WD_ALIGN_PARAGRAPH.CENTER, TITLE_FONT, TITLE_SIZE),

@@ -58,23 +58,36 @@ def fail_interrupted(jobs: QuerySet[Job] | None = None, *, everything: bool = Fa
     return len(ids)
 
 
+def _queued(job_id: int) -> Job | None:
+    """The job if it is still waiting to run."""
+    job = Job.objects.select_related("owner", "organisation").filter(pk=job_id).first()
+    return job if job is not None and job.status == Job.Status.QUEUED else None
+
+
+def _start(job: Job, *, needs_upload: bool = False) -> bool:
+    """Check permission again (and the upload) and mark the job running; False (with the
+    reason on the job) when it may not run."""
+    if not may_run_job(job.owner, job):
+        _fail(job, NOT_ALLOWED)
+        return False
+    if needs_upload and not job.upload:
+        _fail(job, UPLOAD_MISSING)
+        return False
+    job.status = Job.Status.RUNNING
+    job.started = timezone.now()
+    job.save(update_fields=["status", "started"])
+    return True
+
+
 @task()
 def run_batch_audit(job_id: int) -> None:
     """Audit the zip uploaded for ``job_id``; store the workbook on the job."""
-    job = Job.objects.select_related("owner", "organisation").filter(pk=job_id).first()
-    if job is None or job.status != Job.Status.QUEUED:
+    job = _queued(job_id)
+    if job is None:
         return
     try:
-        if not may_run_job(job.owner, job):
-            _fail(job, NOT_ALLOWED)
-            return
-        if not job.upload:
-            _fail(job, UPLOAD_MISSING)
-            return
-        job.status = Job.Status.RUNNING
-        job.started = timezone.now()
-        job.save(update_fields=["status", "started"])
-        _run(job)
+        if _start(job, needs_upload=True):
+            _run(job)
     except Exception:
         logger.exception("batch audit job %s failed", job_id)
         _fail(job, INTERNAL_ERROR)
@@ -85,16 +98,12 @@ def run_batch_audit(job_id: int) -> None:
 @task()
 def run_bulk_export(job_id: int) -> None:
     """Export the table chosen for ``job_id`` of every evaluation its owner may see, as a .zip."""
-    job = Job.objects.select_related("owner", "organisation").filter(pk=job_id).first()
-    if job is None or job.status != Job.Status.QUEUED:
+    job = _queued(job_id)
+    if job is None:
         return
     try:
-        if not may_run_job(job.owner, job):
-            _fail(job, NOT_ALLOWED)
+        if not _start(job):
             return
-        job.status = Job.Status.RUNNING
-        job.started = timezone.now()
-        job.save(update_fields=["status", "started"])
         try:
             content, written, failed = export_zip(
                 job.owner, Choice.from_params(job.params), progress=_progress_writer(job)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -87,14 +88,7 @@ def _batch_audit(request: HttpRequest, organisations: QuerySet[Organisation]) ->
     )
     job.upload.save(f"{uuid.uuid4().hex}.zip", archive, save=False)
     job.save()
-    try:
-        run_batch_audit.enqueue(job.pk)
-    except Exception:
-        logger.exception("could not enqueue job %s", job.pk)
-        job.status = Job.Status.FAILED
-        job.message = _("无法加入后台队列，请稍后重试")
-        job.save(update_fields=["status", "message"])
-    return redirect("jobs:detail", pk=job.pk)
+    return _enqueued(job, run_batch_audit)
 
 
 @require_GET
@@ -154,8 +148,13 @@ def bulk_export(request: HttpRequest) -> HttpResponse:
         upload_name=f"{label}-{choice.year or '全部年度'}-{choice.format}"[:255],
         params=choice.params(),
     )
+    return _enqueued(job, run_bulk_export)
+
+
+def _enqueued(job: Job, task: Any) -> HttpResponse:
+    """Queue the job's task and show the job; a queue that refuses it fails the job, saying so."""
     try:
-        run_bulk_export.enqueue(job.pk)
+        task.enqueue(job.pk)
     except Exception:
         logger.exception("could not enqueue job %s", job.pk)
         job.status = Job.Status.FAILED
