@@ -486,3 +486,33 @@ def test_a_page_of_budgets_in_one_query_is_each_projects_budget(world) -> None:
     assert dict(budgets[made[0].pk].sources) == {"当年财政拨款": D("13.5"), "上年结转": D("2.25")}
     assert budgets[made[2].pk].full_year is None
     assert budgets_of([]) == {}
+
+
+def test_a_rule_set_changed_while_running_applies_to_the_next_request(world, login):
+    """The project pages keep no rule sets of their own: a table written to the rule-set
+    directory (as the admin does) is used from the next request on, and gone when removed."""
+    from django.conf import settings
+
+    project = make_project(
+        world.department, "规则项目", 2021, (Source.CURRENT, Level.CITY, "100", "60", "100")
+    )
+    client = login(world.owner)
+    before_page, before_list = client.get(detail(project)), client.get(LIST)
+    assert "执行率低于91%，自评结论不得为优" in before_page.content.decode()
+    table = (
+        'extends = "national"\nname = "a_strict"\nversion = "1"\ntitle = "浙江严格规则"\n'
+        'regions = ["浙江"]\ngrade_caps = [{ below = 70, best = "中" }]\n'
+    )
+    folder = settings.JIXIAO_RULESETS_DIR
+    rulesets.write_table(folder, "a_strict", table)
+    try:
+        page = client.get(detail(project)).content.decode()
+        assert "浙江严格规则" in page
+        assert "执行率低于70%，自评结论为中及以下" in page
+        assert "执行率低于70%，自评结论为中及以下" in client.get(LIST).content.decode()
+    finally:
+        rulesets.remove_table(folder, "a_strict")
+    page = client.get(detail(project)).content.decode()
+    assert "浙江严格规则" not in page
+    assert "执行率低于91%，自评结论不得为优" in page
+    assert before_list.status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -78,10 +77,10 @@ def project_rows(projects: list[Project]) -> list[ProjectRow]:
     ]
 
 
-@lru_cache(maxsize=1024)
 def rules_of(region: str, year: int) -> RuleSet:
-    """``rulesets.select`` once per (region, year) and process: it lists the rule-set files on
-    every call, and the tables themselves are loaded once per process anyway."""
+    """The rule set of a region and year. ``rulesets.select`` keeps its answers until a rule
+    set is added or changed (e.g. in the admin), so no cache of its own here: one kept per
+    process would go on using a table after it was changed."""
     return rulesets.select(region, year)
 
 
@@ -101,9 +100,12 @@ def with_rules(projects: list[Project]) -> list[Project]:
     """Give each project its rule set (``Project.rules`` is a cached property) from
     :func:`rules_of`, so a page of projects does not list the rule-set files per row."""
     full_names = region_full_names(project.owner.region for project in projects)
+    chosen: dict[tuple[str, int], RuleSet] = {}  # once per (region, year) on the page
     for project in projects:
-        region = full_names[project.owner.region_id]
-        project.__dict__["rules"] = rules_of(region, project.year)
+        key = (full_names[project.owner.region_id], project.year)
+        if key not in chosen:
+            chosen[key] = rules_of(*key)
+        project.__dict__["rules"] = chosen[key]
     return projects
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -30,10 +29,9 @@ from jixiao.web.orgs.permissions import visible_evaluations, visible_projects
 NO_CONCLUSION = "—"
 
 
-@lru_cache(maxsize=256)
 def _rules_of(region: str, year: int) -> RuleSet:
-    """``rulesets.select`` once per (region, year) and process (it lists the rule-set files on
-    every call; the tables themselves are loaded once per process anyway)."""
+    """The rule set of a region and year (``rulesets.select`` keeps its answers until a rule
+    set is added or changed, e.g. in the admin)."""
     return rulesets.select(region, year)
 
 
