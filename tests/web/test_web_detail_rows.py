@@ -146,3 +146,30 @@ def test_the_grid_speaks_the_users_language(world: None) -> None:
     assert 'aria-label="Actual"' in page
     assert "Reason for manual score (required)" in page
     assert "人工评分理由（必填）" not in page
+
+
+def test_the_export_menu_links_every_table_and_format(world: None) -> None:
+    evaluation = industry()
+    page = client_for("jx_editor").get(f"/evaluations/{evaluation.pk}/").content.decode()
+    menu = page[page.index('<span class="exports">') :]
+    menu = menu[: menu.index("</span>")]
+    hrefs = re.findall(r'href="([^"]+)"', menu)
+    base = f"/evaluations/{evaluation.pk}"
+    assert hrefs == [
+        f"{base}/export/self.xlsx",
+        f"{base}/export/self.docx",
+        f"{base}/export/scoring.xlsx",
+        f"{base}/export/scoring.docx",
+        f"{base}/export/self.pdf",
+        f"{base}/export/score_sheet.xlsx",
+        f"{base}/export/score_sheet.docx",
+        f"{base}/export/score_sheet.pdf",
+        f"{base}/export/completion.xlsx",
+        f"{base}/export/completion.docx",
+        f"{base}/export/completion.pdf",
+        f"{base}/report.docx",
+        f"{base}/report.pdf",
+    ]
+    assert ">得分表 (PDF)</a>" in menu
+    for href in hrefs[:2]:
+        assert client_for("jx_editor").get(href).status_code == 200

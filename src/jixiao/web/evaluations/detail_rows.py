@@ -18,10 +18,11 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jixiao.core.evaluation import Score
 from jixiao.web.cofunding.templatetags.cofunding_marks import funding_mark
-from jixiao.web.evaluations.listing import escape_html, two_places
+from jixiao.web.evaluations.listing import escape_html, html_join, two_places
 from jixiao.web.indicators.templatetags.indicator_tree import tree_position
 
 # (score, anchor, key, flagged, indent): what the body's context calls ``rows``.
@@ -199,4 +200,41 @@ def _tree_cell(
         f'<input name="name" value="{escape_html(name)}" aria-label="{labels.name}"'
         f' hx-post="{url("rename")}" hx-trigger="change"{hx}></details>'
         "</td>"
+    )
+
+
+# The export menu: (route, table, format, label), in the order the page offers them.
+EXPORTS = (
+    ("export", "self", "xlsx", gettext_lazy("自评表 (Excel)")),
+    ("export", "self", "docx", gettext_lazy("自评表 (Word)")),
+    ("export", "scoring", "xlsx", gettext_lazy("计分表 (Excel)")),
+    ("export", "scoring", "docx", gettext_lazy("计分表 (Word)")),
+    ("export", "self", "pdf", gettext_lazy("自评表 (PDF)")),
+    ("export", "score_sheet", "xlsx", gettext_lazy("得分表 (Excel)")),
+    ("export", "score_sheet", "docx", gettext_lazy("得分表 (Word)")),
+    ("export", "score_sheet", "pdf", gettext_lazy("得分表 (PDF)")),
+    ("export", "completion", "xlsx", gettext_lazy("指标完成情况表 (Excel)")),
+    ("export", "completion", "docx", gettext_lazy("指标完成情况表 (Word)")),
+    ("export", "completion", "pdf", gettext_lazy("指标完成情况表 (PDF)")),
+    ("report", "", "docx", gettext_lazy("评价报告 (Word)")),
+    ("report", "", "pdf", gettext_lazy("评价报告 (PDF)")),
+)
+
+
+def export_links_html(pk: int) -> SafeString:
+    """The export menu's links: two ``reverse`` per page instead of one per link."""
+    table_url = reverse("evaluations:export", args=[pk, "TABLE", "FMT"])
+    report_url = reverse("evaluations:report", args=[pk, "FMT"])
+    return html_join(
+        "\n    ",
+        '<a class="button" href="{}">{}</a>',
+        (
+            (
+                table_url.replace("TABLE", table).replace("FMT", fmt)
+                if route == "export"
+                else report_url.replace("FMT", fmt),
+                label,
+            )
+            for route, table, fmt, label in EXPORTS
+        ),
     )

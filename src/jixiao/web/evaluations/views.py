@@ -21,7 +21,7 @@ from jixiao.core.review import TableReport
 from jixiao.io.audit_json import report_json
 from jixiao.io.cases import from_trusted_document
 from jixiao.web.cofunding.services import funding_rows
-from jixiao.web.evaluations.detail_rows import grid_rows_html
+from jixiao.web.evaluations.detail_rows import export_links_html, grid_rows_html
 from jixiao.web.evaluations.listing import grouped_page, rows_html
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
@@ -141,6 +141,7 @@ def _body_context(request: HttpRequest, evaluation: Evaluation, error: str = "")
         ),
         "findings": [(f, first_row.get(f.path)) for f in report.findings],
         "flags": flags,
+        "export_links": export_links_html(evaluation.pk) if Flag.EXPORT_EVALUATION in flags else "",
         "can_edit": can_edit,
         "steps": available_steps(evaluation.status, flags),
         "transitions": evaluation.transitions.select_related("user"),
