@@ -482,10 +482,11 @@ def test_example_file_is_where_the_demo_reads_it() -> None:
 def test_an_oversized_body_is_refused_before_it_is_read(
     world, login, run: AllocationRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
+    from jixiao.web import uploads
     from jixiao.web.allocations import forms
 
     monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 100)
-    monkeypatch.setattr(forms, "UPLOAD_SLACK", 0)
+    monkeypatch.setattr(uploads, "MULTIPART_SLACK", 0)
     before = snapshot(run)
     response = login(world.owner).post(url("import", run), {"upload": xlsx_upload(GOOD_ROWS)})
     assert response.status_code == 413

@@ -22,7 +22,6 @@ from jixiao.web.orgs.models import Organisation
 
 MB = 1024 * 1024
 MAX_UPLOAD_BYTES = 5 * MB
-UPLOAD_SLACK = MB  # multipart headers around the file
 ZIP_MAGIC = b"PK\x03\x04"
 _SEPARATOR = re.compile(r"\s*[|｜]\s*")
 

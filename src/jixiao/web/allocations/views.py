@@ -42,6 +42,7 @@ from jixiao.web.orgs.permissions import (
     visible_owned,
 )
 from jixiao.web.orgs.roles import Flag
+from jixiao.web.uploads import declared_over
 
 PAGE_SIZE = 50
 ACTIONS = {
@@ -209,11 +210,7 @@ def _display_name(upload: UploadedFile) -> str:
 
 
 def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > forms_module.MAX_UPLOAD_BYTES + forms_module.UPLOAD_SLACK
+    return declared_over(request, forms_module.MAX_UPLOAD_BYTES)
 
 
 @csrf_exempt  # CSRF is checked by _candidate_import, after the size check below

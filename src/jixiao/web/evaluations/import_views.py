@@ -41,10 +41,10 @@ from jixiao.web.history.services import log_action
 from jixiao.web.indicators.forms import OrganisationChoice
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import creatable_organisations, has_membership
+from jixiao.web.uploads import declared_over
 
 MB = 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * MB
-UPLOAD_SLACK = MB  # multipart headers around the file
 SUFFIXES = (".xlsx", ".docx")
 ZIP_MAGIC = b"PK\x03\x04"  # an Office package (.xlsx and .docx alike) is a zip
 SESSION_KEY = "jixiao_pending_imports"
@@ -124,11 +124,7 @@ def _owners(request: HttpRequest) -> QuerySet[Organisation]:
 
 
 def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > MAX_UPLOAD_BYTES + UPLOAD_SLACK
+    return declared_over(request, MAX_UPLOAD_BYTES)
 
 
 def _upload_page(

@@ -28,9 +28,9 @@ from jixiao.web.orgs.permissions import (
     visible_departments,
     visible_jobs,
 )
+from jixiao.web.uploads import declared_over
 
 logger = logging.getLogger(__name__)
-UPLOAD_SLACK = 1024 * 1024  # multipart headers around the file
 
 
 @require_GET
@@ -43,11 +43,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 
 def _too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > MAX_ZIP_BYTES + UPLOAD_SLACK
+    return declared_over(request, MAX_ZIP_BYTES)
 
 
 @csrf_exempt  # CSRF is checked by _batch_audit, after the size check below

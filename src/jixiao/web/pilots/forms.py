@@ -18,7 +18,7 @@ from jixiao.core.pilots.institutions import Breach
 from jixiao.core.pilots.records import Use
 from jixiao.core.pilots.tranches import Tranche
 from jixiao.web.pilots.models import CatalogueEntry
-from jixiao.web.subsidies.forms import MAGIC, check_upload
+from jixiao.web.uploads import MAGIC, check_upload
 
 HUNDRED = Decimal(100)
 DATE = forms.DateInput(attrs={"type": "date"})

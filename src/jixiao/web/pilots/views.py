@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.core.pilots import programme as core
@@ -60,32 +57,16 @@ from jixiao.web.pilots.forms import (
     TargetsForm,
 )
 from jixiao.web.pilots.models import HalfYearSummary, Park, ProgrammeCounty, QuarterlyReport
-from jixiao.web.subsidies.forms import MAX_ATTACHMENT_BYTES
+from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, size_guard
 
 EXPORTS = {"xlsx", "docx"}
 MB = 1024 * 1024
 
 
-def _upload_guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Refuse a POST far above the 10 MB evidence limit with 413 before anything (CSRF
-    included) reads its body; the view stays CSRF-protected."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if request.method == "POST" and length > MAX_ATTACHMENT_BYTES + MB:
-            message = _("上传的文件过大：每个文件不超过 %(limit)d MB") % {
-                "limit": MAX_ATTACHMENT_BYTES // MB
-            }
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-        return protected(request, *args, **kwargs)
-
-    return guarded
+_upload_guard = size_guard(
+    MAX_ATTACHMENT_BYTES, gettext_lazy("上传的文件过大：每个文件不超过 %(limit)d MB")
+)
+"""Refuse a POST far above the 10 MB evidence limit with 413 before anything reads it."""
 
 
 HISTORY_LABELS = {

@@ -18,19 +18,10 @@ from jixiao.web.indicators.forms import OrganisationChoice
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.subsidies.models import SubsidyCategory
 from jixiao.web.subsidies.reasons import credit_code_message
+from jixiao.web.uploads import MAGIC, MB, check_upload
 
-MB = 1024 * 1024
-MAX_ATTACHMENT_BYTES = 10 * MB
 MAX_ATTACHMENTS = 10
 MAX_BLACKLIST_BYTES = 5 * MB
-MAGIC = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".docx": (b"PK\x03\x04",),
-}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -51,31 +42,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             data = None  # nothing chosen: the required check speaks
         return [single(data, initial)]
-
-
-def check_upload(upload: UploadedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> None:
-    """Refuse a file of another type (by extension and its first bytes) or too large."""
-    name = Path(upload.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in MAGIC:
-        raise forms.ValidationError(
-            _("“%(name)s”的类型不支持：只能上传 PDF、JPG、PNG、Excel (.xlsx) 或 Word (.docx) 文件")
-            % {"name": name},
-            code="type",
-        )
-    if (upload.size or 0) > max_bytes:
-        raise forms.ValidationError(
-            _("“%(name)s”过大：每个文件不超过 %(limit)d MB")
-            % {"name": name, "limit": max_bytes // MB},
-            code="size",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in MAGIC[suffix]):
-        raise forms.ValidationError(
-            _("“%(name)s”已损坏或与扩展名不符（只改了扩展名？）") % {"name": name}, code="magic"
-        )
 
 
 class ApplicationForm(forms.Form):

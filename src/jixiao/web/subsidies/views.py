@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.io.blacklist import BlacklistError
@@ -43,10 +42,8 @@ from jixiao.web.orgs.permissions import (
 )
 from jixiao.web.subsidies import services
 from jixiao.web.subsidies.forms import (
-    MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
     MAX_BLACKLIST_BYTES,
-    MB,
     ApplicationForm,
     BlacklistForm,
     CategoryFormSet,
@@ -54,36 +51,14 @@ from jixiao.web.subsidies.forms import (
     PolicyForm,
 )
 from jixiao.web.subsidies.models import Application, SubsidyPolicy
+from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, MB, View, size_guard
 
 Status = Application.Status
 PAGE_SIZE = 100
 
 
-def _too_large(request: HttpRequest, limit: int) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > limit + MB  # multipart headers around the files
-
-
-def _size_guard(limit: int) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Refuse an oversized POST with 413 before anything (CSRF included) reads the body;
-    the wrapped view is CSRF-protected as usual."""
-
-    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        protected = csrf_protect(view)
-
-        @csrf_exempt
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method == "POST" and _too_large(request, limit):
-                message = _("上传的文件过大：合计不超过 %(limit)d MB") % {"limit": limit // MB}
-                return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-            return protected(request, *args, **kwargs)
-
-        return guarded
-
-    return wrap
+def _size_guard(limit: int) -> Callable[[View], View]:
+    return size_guard(limit, gettext_lazy("上传的文件过大：合计不超过 %(limit)d MB"))
 
 
 # Policies -------------------------------------------------------------------------------------
