@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jixiao.web.jobs",
+    "jixiao.web.core_text",
 ]
 
 MIDDLEWARE = [
@@ -107,7 +108,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The project's catalog first (it wins), then the catalogs of the core's messages (core_text).
+LOCALE_PATHS = [
+    PACKAGE_DIR / "locale",
+    *sorted((PACKAGE_DIR / "core_text/catalogs").glob("*/locale")),
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
