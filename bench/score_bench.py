@@ -7,9 +7,9 @@ deliberately wrong so the audit has something to find.
 
 For each size N (leaf indicators; N/12 evaluations) three stages are timed on one core:
 
-* parse — ``jixiao.io.cases._Builder(...).case()`` on the document dict (there is no public
-  loader for dicts: ``jixiao.io.cases.load`` takes a path), plus ``jixiao.core.targets.parse``
-  on every leaf's target and actual;
+* parse — ``jixiao.io.cases.from_trusted_document`` on the document dict (the build without
+  schema validation, as for a stored evaluation), plus ``jixiao.core.targets.parse`` on every
+  leaf's target and actual;
 * score — ``jixiao.core.evaluation.evaluate``;
 * audit — ``jixiao.core.audit.audit_case``.
 
@@ -38,12 +38,13 @@ from typing import Any
 
 from jixiao.core import targets
 from jixiao.core.audit import audit_case
+from jixiao.core.case import Case
 from jixiao.core.evaluation import evaluate
 from jixiao.core.rules import RuleSet
 from jixiao.core.scoring import ScoringContext
 from jixiao.core.targets import parse
 from jixiao.io import rulesets
-from jixiao.io.cases import _Builder, validate
+from jixiao.io.cases import from_trusted_document, validate
 
 GOAL = 200_000  # leaf indicators per second, parse + score + audit, one core
 LEAVES = 12
@@ -499,7 +500,8 @@ def chunks(count: int, chunk: int, rng: random.Random, errors: Errors) -> Iterat
 
 def build(document: dict[str, Any]) -> tuple[Any, int]:
     """Stage (a): core objects from the dict, then every target/actual expression parsed."""
-    case = _Builder("<bench>", document).case()
+    case = from_trusted_document(document, "<bench>")
+    assert isinstance(case, Case)
     leaves = 0
     stack = list(case.tree.roots)  # a plain stack: indicators.walk builds paths we do not need
     while stack:
@@ -735,7 +737,7 @@ def main(argv: list[str] | None = None) -> int:
         f"data:    {LEAVES} leaves per evaluation, seed {args.seed}, mode {args.mode},"
         f" chunks of {args.chunk} evaluations, error rate ×{args.error_rate}, {args.clock} clock"
     )
-    print("parse:   jixiao.io.cases._Builder (no public loader for dicts) + targets.parse")
+    print("parse:   jixiao.io.cases.from_trusted_document (no schema validation) + targets.parse")
     print()
     profiler = cProfile.Profile() if args.profile else None
     warm_up(args.seed + 1)
