@@ -36,6 +36,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from jixiao.core.money import HUNDRED, ONE, ZERO, fmt
+from jixiao.core.text import Text
 
 CENT = Decimal("0.01")
 SHARE_PLACES = Decimal("1E-12")  # shares kept to 12 places: enough for any printed percent
@@ -53,6 +54,9 @@ class AllocationError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def __str__(self) -> str:
+        return self.message  # the Text itself, so that a user interface can translate it
 
 
 class RoundingMethod(StrEnum):
@@ -93,7 +97,10 @@ class Comparator(StrEnum):
         found = _ALIASES.get(key)
         if found is None:
             known = "、".join(sorted({c.symbol for c in cls}))
-            raise AllocationError(f"比较符 {text!r} 无法识别（可用：{known}）", "comparator")
+            raise AllocationError(
+                Text("比较符 {given} 无法识别（可用：{known}）", given=repr(text), known=known),
+                "comparator",
+            )
         return found
 
 
@@ -142,11 +149,14 @@ class Rule:
 
     def __post_init__(self) -> None:
         if not self.attribute.strip():
-            raise AllocationError("条件须指明属性名称", "attribute")
+            raise AllocationError(Text("条件须指明属性名称"), "attribute")
         if self.comparator.numeric and not isinstance(self.value, Decimal):
             raise AllocationError(
-                f"条件「{self.attribute}{self.comparator.symbol}」的比较值须为数字，"
-                f"实为 {self.value!r}",
+                Text(
+                    "条件「{condition}」的比较值须为数字，实为 {given}",
+                    condition=f"{self.attribute}{self.comparator.symbol}",
+                    given=repr(self.value),
+                ),
                 "value",
             )
         if not self.label:
@@ -274,17 +284,25 @@ class AllocationResult:
 
 def _check_grid(value: Decimal, unit: Decimal, label: str, path: str) -> None:
     if value % unit != 0:
-        raise AllocationError(f"{label}须精确到 {fmt(unit)} 万元，实为 {fmt(value)}", path)
+        raise AllocationError(
+            Text(
+                "{label}须精确到 {unit} 万元，实为 {given}",
+                label=label,
+                unit=fmt(unit),
+                given=fmt(value),
+            ),
+            path,
+        )
 
 
 def validate_settings(allocation: Allocation) -> None:
     """The run's own settings (pot, unit, factors), whatever its candidates."""
     unit = allocation.unit
     if unit <= 0:
-        raise AllocationError("舍入单位须为正数", "unit")
+        raise AllocationError(Text("舍入单位须为正数"), "unit")
     if allocation.pot < 0:
-        raise AllocationError(f"分配总额不能为负数（{fmt(allocation.pot)}）", "pot")
-    _check_grid(allocation.pot, unit, "分配总额", "pot")
+        raise AllocationError(Text("分配总额不能为负数（{pot}）", pot=fmt(allocation.pot)), "pot")
+    _check_grid(allocation.pot, unit, Text("分配总额"), "pot")
     _check_factors(allocation.factors)
 
 
@@ -293,72 +311,110 @@ def validate(allocation: Allocation) -> None:
     validate_settings(allocation)
     unit = allocation.unit
     if not allocation.candidates:
-        raise AllocationError("没有分配对象", "candidates")
+        raise AllocationError(Text("没有分配对象"), "candidates")
     seen: set[str] = set()
     for index, candidate in enumerate(allocation.candidates):
         path = f"candidates[{index}]"
         if not candidate.name.strip():
-            raise AllocationError(f"第 {index + 1} 个分配对象缺少名称", f"{path}.name")
+            raise AllocationError(
+                Text("第 {number} 个分配对象缺少名称", number=str(index + 1)), f"{path}.name"
+            )
         if candidate.name in seen:
-            raise AllocationError(f"分配对象「{candidate.name}」重复出现", f"{path}.name")
+            raise AllocationError(
+                Text("分配对象「{name}」重复出现", name=candidate.name), f"{path}.name"
+            )
         seen.add(candidate.name)
         if candidate.cap is not None:
             if candidate.cap < 0:
                 raise AllocationError(
-                    f"「{candidate.name}」的补贴上限不能为负数（{fmt(candidate.cap)}）",
+                    Text(
+                        "「{name}」的补贴上限不能为负数（{cap}）",
+                        name=candidate.name,
+                        cap=fmt(candidate.cap),
+                    ),
                     f"{path}.cap",
                 )
-            _check_grid(candidate.cap, unit, f"「{candidate.name}」的补贴上限", f"{path}.cap")
+            _check_grid(
+                candidate.cap,
+                unit,
+                Text("「{name}」的补贴上限", name=candidate.name),
+                f"{path}.cap",
+            )
         for factor in allocation.factors:
             value = candidate.attributes.get(factor.attribute)
             if value is None:
                 continue  # required only if eligible: checked in allocate
             if not isinstance(value, Decimal):
                 raise AllocationError(
-                    f"「{candidate.name}」的分配因素「{factor.attribute}」须为数字，实为 {value!r}",
+                    Text(
+                        "「{name}」的分配因素「{factor}」须为数字，实为 {given}",
+                        name=candidate.name,
+                        factor=factor.attribute,
+                        given=repr(value),
+                    ),
                     f"{path}.attributes.{factor.attribute}",
                 )
             if value < 0:
                 raise AllocationError(
-                    f"「{candidate.name}」的「{factor.attribute}」不能为负数（{fmt(value)}）",
+                    Text(
+                        "「{name}」的「{attribute}」不能为负数（{given}）",
+                        name=candidate.name,
+                        attribute=factor.attribute,
+                        given=fmt(value),
+                    ),
                     f"{path}.attributes.{factor.attribute}",
                 )
         for rule in allocation.rules:
             if rule.attribute not in candidate.attributes:
                 raise AllocationError(
-                    f"「{candidate.name}」缺少条件所需的「{rule.attribute}」",
+                    Text(
+                        "「{name}」缺少条件所需的「{attribute}」",
+                        name=candidate.name,
+                        attribute=rule.attribute,
+                    ),
                     f"{path}.attributes.{rule.attribute}",
                 )
             if rule.comparator.numeric and not isinstance(
                 candidate.attributes[rule.attribute], Decimal
             ):
                 raise AllocationError(
-                    f"「{candidate.name}」的「{rule.attribute}」须为数字，"
-                    f"实为 {candidate.attributes[rule.attribute]!r}",
+                    Text(
+                        "「{name}」的「{attribute}」须为数字，实为 {given}",
+                        name=candidate.name,
+                        attribute=rule.attribute,
+                        given=repr(candidate.attributes[rule.attribute]),
+                    ),
                     f"{path}.attributes.{rule.attribute}",
                 )
 
 
 def _check_factors(factors: Sequence[Factor]) -> None:
     if not factors:
-        raise AllocationError("至少需要一个分配因素", "factors")
+        raise AllocationError(Text("至少需要一个分配因素"), "factors")
     names: set[str] = set()
     for index, factor in enumerate(factors):
         if not factor.attribute.strip():
-            raise AllocationError("分配因素须指明属性名称", f"factors[{index}].attribute")
+            raise AllocationError(Text("分配因素须指明属性名称"), f"factors[{index}].attribute")
         if factor.attribute in names:
             raise AllocationError(
-                f"分配因素「{factor.attribute}」重复出现", f"factors[{index}].attribute"
+                Text("分配因素「{factor}」重复出现", factor=factor.attribute),
+                f"factors[{index}].attribute",
             )
         names.add(factor.attribute)
         if factor.weight < 0:
             raise AllocationError(
-                f"分配因素「{factor.attribute}」的权重不能为负数（{fmt(factor.weight)}）",
+                Text(
+                    "分配因素「{factor}」的权重不能为负数（{weight}）",
+                    factor=factor.attribute,
+                    weight=fmt(factor.weight),
+                ),
                 f"factors[{index}].weight",
             )
     total = sum((f.weight for f in factors), ZERO)
     if total != ONE:
-        raise AllocationError(f"分配因素的权重合计须为 1，实为 {fmt(total)}", "factors")
+        raise AllocationError(
+            Text("分配因素的权重合计须为 1，实为 {total}", total=fmt(total)), "factors"
+        )
 
 
 # Computing -------------------------------------------------------------------------------------
@@ -389,7 +445,11 @@ def _shares(allocation: Allocation, eligible: list[Candidate]) -> list[Fraction]
             if not isinstance(value, Decimal):
                 index = allocation.candidates.index(candidate)
                 raise AllocationError(
-                    f"「{candidate.name}」缺少分配因素「{factor.attribute}」",
+                    Text(
+                        "「{name}」缺少分配因素「{factor}」",
+                        name=candidate.name,
+                        factor=factor.attribute,
+                    ),
                     f"candidates[{index}].attributes.{factor.attribute}",
                 )
             values.append(Fraction(value))
@@ -398,7 +458,10 @@ def _shares(allocation: Allocation, eligible: list[Candidate]) -> list[Fraction]
             if factor.weight == 0:
                 continue
             raise AllocationError(
-                f"分配因素「{factor.attribute}」在符合条件的对象中合计为零，无法按其分配",
+                Text(
+                    "分配因素「{factor}」在符合条件的对象中合计为零，无法按其分配",
+                    factor=factor.attribute,
+                ),
                 "factors",
             )
         weight = Fraction(factor.weight)
@@ -420,8 +483,10 @@ def _fill(
             if remaining == 0:
                 break
             raise AllocationError(
-                f"未达上限的对象分配因素均为零，剩余 {fmt(_decimal(remaining))} 万元无法分配，"
-                "请提高补贴上限",
+                Text(
+                    "未达上限的对象分配因素均为零，剩余 {remaining} 万元无法分配，请提高补贴上限",
+                    remaining=fmt(_decimal(remaining)),
+                ),
                 "candidates",
             )
         level = remaining / weight
@@ -437,7 +502,7 @@ def _fill(
             remaining -= cap
             active.discard(i)
     if remaining != 0:
-        raise AllocationError("补贴上限合计低于分配总额，余额无法分配", "candidates")
+        raise AllocationError(Text("补贴上限合计低于分配总额，余额无法分配"), "candidates")
     return amounts, capped
 
 
@@ -487,7 +552,7 @@ def balance_to_largest(
                 missing -= direction
                 break
         else:  # unreachable: the caps were checked to hold the pot
-            raise AllocationError("补贴上限合计低于分配总额，尾差无法分配", "candidates")
+            raise AllocationError(Text("补贴上限合计低于分配总额，尾差无法分配"), "candidates")
     return [Decimal(n) * unit for n in units]
 
 
@@ -496,16 +561,20 @@ def allocate(allocation: Allocation) -> AllocationResult:
     validate(allocation)
     eligible, excluded = eligibility(allocation)
     if not eligible:
-        raise AllocationError("没有符合条件的分配对象（全部被条件排除）", "rules")
+        raise AllocationError(Text("没有符合条件的分配对象（全部被条件排除）"), "rules")
     caps = [None if c.cap is None else Fraction(c.cap) for c in eligible]
     if all(cap is not None for cap in caps):
         cap_total = sum((c.cap for c in eligible if c.cap is not None), ZERO)
         if cap_total < allocation.pot:
             raise AllocationError(
-                f"符合条件对象的补贴上限合计 {fmt(cap_total)} 万元低于分配总额 "
-                f"{fmt(allocation.pot)} 万元",
+                Text(
+                    "符合条件对象的补贴上限合计 {caps} 万元低于分配总额 {pot} 万元",
+                    caps=fmt(cap_total),
+                    pot=fmt(allocation.pot),
+                ),
                 "candidates",
             )
+
     pot = Fraction(allocation.pot)
     shares = _shares(allocation, eligible)
     exact, capped = _fill(pot, shares, caps)

@@ -28,6 +28,7 @@ from jixiao.core.allocation import (
     allocate,
 )
 from jixiao.core.money import to_decimal
+from jixiao.core.text import Text
 from jixiao.io import yaml_lines
 from jixiao.io.cases import CaseError, field_name, read_document
 
@@ -140,11 +141,16 @@ class _Builder:
 
     def mapping(self, raw: Any, path: list[str | int], keys: tuple[str, ...]) -> Mapping[str, Any]:
         if not isinstance(raw, Mapping):
-            raise self.fail("须为键值对（字段: 值）", path)
+            raise self.fail(Text("须为键值对（字段: 值）"), path)
         unknown = [str(key) for key in raw if key not in keys]
         if unknown:
             raise self.fail(
-                f"有未知字段 {'、'.join(unknown)}（可用：{'、'.join(keys)}）", [*path, unknown[0]]
+                Text(
+                    "有未知字段 {unknown}（可用：{known}）",
+                    unknown="、".join(unknown),
+                    known="、".join(keys),
+                ),
+                [*path, unknown[0]],
             )
         return raw
 
@@ -152,12 +158,12 @@ class _Builder:
         value = raw.get(key)
         if value is None:
             if required:
-                raise self.fail(f"缺少必填字段 {key}", [key])
+                raise self.fail(Text("缺少必填字段 {key}", key=key), [key])
             return []
         if not isinstance(value, list):
-            raise self.fail("须为列表（每项以 - 开头）", [key])
+            raise self.fail(Text("须为列表（每项以 - 开头）"), [key])
         if required and not value:
-            raise self.fail("不能为空列表", [key])
+            raise self.fail(Text("不能为空列表"), [key])
         return value
 
     def text(self, raw: Mapping[str, Any], key: str, path: list[str | int]) -> str:
@@ -165,22 +171,24 @@ class _Builder:
         if value is None:
             return ""
         if isinstance(value, Mapping | list):
-            raise self.fail("须为文字", [*path, key])
+            raise self.fail(Text("须为文字"), [*path, key])
         return str(value).strip()
 
     def required_text(self, raw: Mapping[str, Any], key: str, path: list[str | int]) -> str:
         value = self.text(raw, key, path)
         if not value:
-            raise self.fail(f"缺少 {key}（不能为空）", [*path, key] if key in raw else path)
+            raise self.fail(
+                Text("缺少 {key}（不能为空）", key=key), [*path, key] if key in raw else path
+            )
         return value
 
     def number(self, value: Any, path: list[str | int]) -> Decimal:
         if isinstance(value, bool) or value is None or isinstance(value, Mapping | list):
-            raise self.fail(f"须为数字，实为 {value!r}", path)
+            raise self.fail(Text("须为数字，实为 {given}", given=repr(value)), path)
         try:
             return to_decimal(_number_text(value) if isinstance(value, str) else value)
         except (TypeError, ValueError):
-            raise self.fail(f"须为数字，实为 {value!r}", path) from None
+            raise self.fail(Text("须为数字，实为 {given}", given=repr(value)), path) from None
 
     def value(self, value: Any, path: list[str | int]) -> Decimal | str:
         """An attribute value: a number (also when quoted) or else text."""
@@ -190,7 +198,7 @@ class _Builder:
             except ValueError:
                 text = value.strip()
                 if not text:
-                    raise self.fail("不能为空", path) from None
+                    raise self.fail(Text("不能为空"), path) from None
                 return text
         return self.number(value, path)
 
@@ -198,20 +206,26 @@ class _Builder:
         raw = self.mapping(self.document, [], TOP_KEYS)
         for key in REQUIRED:
             if key not in raw and not (self.draft and key == "candidates"):
-                raise self.fail(f"缺少必填字段 {key}", [])
+                raise self.fail(Text("缺少必填字段 {key}", key=key), [])
         fmt = raw.get("format", FORMAT)
         if fmt != FORMAT:
-            raise self.fail(f"格式应为 {FORMAT}，实为 {fmt!r}", ["format"])
+            raise self.fail(
+                Text("格式应为 {expected}，实为 {given}", expected=FORMAT, given=repr(fmt)),
+                ["format"],
+            )
         year = raw.get("year")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-            raise self.fail(f"年度须为整数，实为 {year!r}", ["year"])
+            raise self.fail(Text("年度须为整数，实为 {given}", given=repr(year)), ["year"])
         rounding_text = self.text(raw, "rounding", []) or RoundingMethod.LARGEST_REMAINDER.value
         try:
             rounding = RoundingMethod(rounding_text)
         except ValueError:
             known = "、".join(f"{m.value}（{m.label}）" for m in RoundingMethod)
             raise self.fail(
-                f"未知舍入方法 {rounding_text!r}（可用：{known}）", ["rounding"]
+                Text(
+                    "未知舍入方法 {given}（可用：{known}）", given=repr(rounding_text), known=known
+                ),
+                ["rounding"],
             ) from None
         factors = tuple(
             self.factor(f, i) for i, f in enumerate(self.items(raw, "factors", required=True))
@@ -258,7 +272,7 @@ class _Builder:
         except AllocationError as error:
             raise self.fail(error.message, [*path, "comparator"]) from None
         if "value" not in item:
-            raise self.fail("缺少 value（比较值）", path)
+            raise self.fail(Text("缺少 value（比较值）"), path)
         value = self.value(item["value"], [*path, "value"])
         try:
             return Rule(attribute, comparator, value, self.text(item, "label", path))
@@ -270,7 +284,7 @@ class _Builder:
         item = self.mapping(raw, path, _KEYS["candidates"])
         attributes_raw = item.get("attributes") or {}
         if not isinstance(attributes_raw, Mapping):
-            raise self.fail("attributes 须为键值对（属性名: 值）", [*path, "attributes"])
+            raise self.fail(Text("attributes 须为键值对（属性名: 值）"), [*path, "attributes"])
         attributes = {
             str(key): self.value(value, [*path, "attributes", str(key)])
             for key, value in attributes_raw.items()
@@ -293,7 +307,8 @@ class _Builder:
             entry = self.mapping(item, path, _KEYS["attributes"])
             name = self.required_text(entry, "name", path)
             if any(c.name == name for c in columns):
-                raise self.fail(f"属性 {name} 重复出现", [*path, "name"])
+                raise self.fail(Text("属性 {name} 重复出现", name=name), [*path, "name"])
+
             columns.append(Column(name, self.text(entry, "label", path) or name))
         for attribute in [f.attribute for f in factors] + [r.attribute for r in rules]:
             if all(c.name != attribute for c in columns):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from jixiao.core.text import Text
 from jixiao.io.allocation_file import Column
 from jixiao.io.cases import CaseError
 from jixiao.io.import_grid import EXCEL_SUFFIXES, Grid, Row, read_grids
@@ -127,7 +128,9 @@ def _layout(grid: Grid, known: Sequence[Column], file: str) -> _Layout | None:
                 continue
             found = _match(cell.text, known)
             if any(c.name == found.name for _, c in attributes):
-                raise CaseError(file, f"属性「{found.name}」有两列", row.number, cell.text)
+                raise CaseError(
+                    file, Text("属性「{name}」有两列", name=found.name), row.number, cell.text
+                )
             attributes.append((column, found))
         return _Layout(row, name, cap, tuple(attributes))
     return None
@@ -145,14 +148,20 @@ def import_candidates(
     name = str(path)
     if path.suffix.lower() not in EXCEL_SUFFIXES:
         raise CaseError(
-            name, f"不支持的文件类型 {path.suffix.lower() or '（无扩展名）'}，应为 .xlsx"
+            name,
+            Text(
+                "不支持的文件类型 {suffix}，应为 .xlsx",
+                suffix=path.suffix.lower() or Text("（无扩展名）"),
+            ),
         )
     grids = read_grids(path)
     for grid in grids:
         layout = _layout(grid, known, name)
         if layout is not None:
             return _read(grid, layout, name, set(numeric))
-    raise CaseError(name, "未找到表头：须有一行列标题含“机构名称”（或单位名称、企业名称、名称）")
+    raise CaseError(
+        name, Text("未找到表头：须有一行列标题含“机构名称”（或单位名称、企业名称、名称）")
+    )
 
 
 def _read(grid: Grid, layout: _Layout, file: str, numeric: set[str]) -> ImportedCandidates:
@@ -171,9 +180,13 @@ def _read(grid: Grid, layout: _Layout, file: str, numeric: set[str]) -> Imported
         if key(label) in TOTAL_NAMES or (not label and key(row.text(0)) in TOTAL_NAMES):
             continue
         if not label:
-            raise fail(row, layout.name, "缺少名称")
+            raise fail(row, layout.name, Text("缺少名称"))
         if label in seen:
-            raise fail(row, layout.name, f"「{label}」与第 {seen[label]} 行重复")
+            raise fail(
+                row,
+                layout.name,
+                Text("「{name}」与第 {row} 行重复", name=label, row=str(seen[label])),
+            )
         seen[label] = row.number
         attributes: dict[str, Decimal | str] = {}
         for column, attribute in layout.attributes:
@@ -182,23 +195,27 @@ def _read(grid: Grid, layout: _Layout, file: str, numeric: set[str]) -> Imported
                 continue
             value = number(text)
             if value is None and attribute.name in numeric:
-                raise fail(row, column, f"须为数字，实为“{text}”")
+                raise fail(row, column, Text("须为数字，实为“{given}”", given=text))
             if value is not None and value < 0 and attribute.name in numeric:
-                raise fail(row, column, f"不能为负数（{text}）")
+                raise fail(row, column, Text("不能为负数（{given}）", given=text))
             attributes[attribute.name] = value if value is not None else text.strip()
         cap: Decimal | None = None
         if layout.cap is not None and not _is_blank(row.text(layout.cap)):
             cap = number(row.text(layout.cap))
             if cap is None or cap < 0:
                 raise fail(
-                    row, layout.cap, f"补贴上限须为不小于 0 的数字，实为“{row.text(layout.cap)}”"
+                    row,
+                    layout.cap,
+                    Text("补贴上限须为不小于 0 的数字，实为“{given}”", given=row.text(layout.cap)),
                 )
         candidates.append(ImportedCandidate(label, attributes, cap, row.number))
         if len(candidates) > MAX_CANDIDATES:
-            raise fail(row, layout.name, f"分配对象过多（上限 {MAX_CANDIDATES} 个）")
+            raise fail(
+                row, layout.name, Text("分配对象过多（上限 {limit} 个）", limit=str(MAX_CANDIDATES))
+            )
     _check_mixed(candidates, layout, header, file)
     if not candidates:
-        raise CaseError(file, "表头下没有分配对象", header.number)
+        raise CaseError(file, Text("表头下没有分配对象"), header.number)
     return ImportedCandidates(
         file, grid.label, tuple(c for _, c in layout.attributes), tuple(candidates)
     )
@@ -216,7 +233,10 @@ def _check_mixed(
             for candidate, value in values:
                 if isinstance(value, str):
                     raise CaseError(
-                        file, f"须为数字，实为“{value}”", candidate.row, header.text(column)
+                        file,
+                        Text("须为数字，实为“{given}”", given=value),
+                        candidate.row,
+                        header.text(column),
                     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from jixiao.core.allocation import AllocationError, Comparator
 from jixiao.io.allocation_import import number
 from jixiao.web.allocations.models import AllocationRun
+from jixiao.web.core_text.localize import localize
 from jixiao.web.funds.models import Project
 from jixiao.web.orgs.models import Organisation
 
@@ -74,7 +75,7 @@ def parse_rules(text: str) -> list[dict[str, str]]:
         try:
             comparator = Comparator.parse(parts[1])
         except AllocationError as error:
-            raise _line_error(line, error.message) from None
+            raise _line_error(line, localize(error.message)) from None
         value = number(parts[2])
         if comparator.numeric and value is None:
             raise _line_error(line, _("比较值须为数字，实为“%(text)s”") % {"text": parts[2]})

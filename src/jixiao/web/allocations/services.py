@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jixiao.core.allocation import AllocationError, AllocationResult, validate, validate_settings
 from jixiao.core.money import quantize
+from jixiao.core.text import Text
 from jixiao.io.allocation_export import notes
 from jixiao.io.allocation_file import AllocationDocument, AllocationFileError, core_path
 from jixiao.io.allocation_import import ImportedCandidates
@@ -36,16 +37,20 @@ SETTINGS_FIELDS = (
 
 
 class RunError(Exception):
-    """A change that cannot be made; ``str()`` is the Chinese message. Nothing was saved."""
+    """A change that cannot be made; ``message`` is the Chinese message (a core ``Text`` when
+    the core wrote it: the views show it through ``localize``). Nothing was saved."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
+    def __str__(self) -> str:
+        return self.message
+
 
 class RunLockedError(RunError):
     def __init__(self) -> None:
-        super().__init__("分配已确认，不能再修改。")
+        super().__init__(Text("分配已确认，不能再修改。"))
 
 
 def _require_draft(run: AllocationRun) -> None:
@@ -87,7 +92,7 @@ def checked(
 def _located(message: str, field: str, rows: Sequence[int]) -> str:
     index = _index_of(field)
     if index is not None and index < len(rows):
-        return f"第 {rows[index]} 行：{message}"
+        return Text("第 {row} 行：{message}", row=str(rows[index]), message=message)
     return message
 
 
@@ -145,7 +150,7 @@ def add_candidate(
         run=run, name=name, attributes=attributes, cap=cap, position=_next_position(run)
     )
     if any(c.name == name for c in existing):
-        raise RunError(f"分配对象「{name}」已存在")
+        raise RunError(Text("分配对象「{name}」已存在", name=name))
     checked(run, [*existing, candidate])
     candidate.save()
     _invalidate(run)
@@ -264,7 +269,8 @@ def compute(run: AllocationRun, user: Any) -> AllocationResult:
 def confirm(run: AllocationRun, user: Any) -> None:
     _require_draft(run)
     if run.result is None:
-        raise RunError("请先计算分配结果，再确认。")
+        raise RunError(Text("请先计算分配结果，再确认。"))
+
     run.status = AllocationRun.Status.CONFIRMED
     run.save(update_fields=["status", "updated_at"])
     log_action(

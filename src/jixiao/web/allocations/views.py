@@ -32,6 +32,7 @@ from jixiao.web.allocations import forms as forms_module
 from jixiao.web.allocations import services
 from jixiao.web.allocations.forms import MB, CandidateForm, NewRunForm, RunForm, UploadForm
 from jixiao.web.allocations.models import AllocationRun, Candidate
+from jixiao.web.core_text.localize import localize
 from jixiao.web.funds.models import Project
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.permissions import (
@@ -92,7 +93,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
     try:
         run = services.create_run(request.user, form.cleaned_data["owner"], form.values())
     except services.RunError as error:
-        form.add_error(None, error.message)
+        form.add_error(None, localize(error.message))
         return render(request, "allocations/new.html", {"form": form}, status=400)
     messages.success(request, _("已创建分配，请录入或导入分配对象。"))
     return redirect("allocations:detail", pk=run.pk)
@@ -162,7 +163,7 @@ def run_settings(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.update_settings(run, request.user, form.values())
     except services.RunError as error:
-        return _failed(request, run, error.message, settings_form=form)
+        return _failed(request, run, localize(error.message), settings_form=form)
     messages.success(request, _("已保存设置。"))
     return redirect("allocations:detail", pk=run.pk)
 
@@ -183,7 +184,7 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.cleaned_data["cap"],
         )
     except services.RunError as error:
-        return _failed(request, run, error.message, candidate_form=form)
+        return _failed(request, run, localize(error.message), candidate_form=form)
     messages.success(request, _("已添加分配对象。"))
     return redirect("allocations:detail", pk=run.pk)
 
@@ -196,7 +197,7 @@ def candidate_remove(request: HttpRequest, pk: int, candidate_pk: int) -> HttpRe
     try:
         services.remove_candidate(run, request.user, candidate)
     except services.RunError as error:
-        return _failed(request, run, error.message)
+        return _failed(request, run, localize(error.message))
     messages.success(request, _("已删除分配对象。"))
     return redirect("allocations:detail", pk=run.pk)
 
@@ -243,7 +244,9 @@ def _candidate_import(request: HttpRequest, run: AllocationRun) -> HttpResponse:
         message = _located(error)
         return _failed(request, run, _("无法导入，分配对象未改变：%(m)s") % {"m": message})
     except services.RunError as error:
-        return _failed(request, run, _("无法导入，分配对象未改变：%(m)s") % {"m": error.message})
+        return _failed(
+            request, run, _("无法导入，分配对象未改变：%(m)s") % {"m": localize(error.message)}
+        )
     messages.success(
         request, _("已从“%(name)s”导入 %(count)d 个分配对象。") % {"name": name, "count": count}
     )
@@ -256,7 +259,7 @@ def _located(error: CaseError) -> str:
         parts.append(_("第 %(line)d 行") % {"line": error.line})
     if error.field:
         parts.append(_("“%(column)s”列") % {"column": error.field})
-    return f"{'，'.join(parts)}：{error.message}"
+    return f"{'，'.join(parts)}：{localize(error.message)}"
 
 
 @require_POST
@@ -266,7 +269,7 @@ def run_compute(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.compute(run, request.user)
     except services.RunError as error:
-        return _failed(request, run, error.message)
+        return _failed(request, run, localize(error.message))
     messages.success(
         request,
         _("已计算：%(count)d 个对象分配 %(total)s 万元，%(excluded)d 个未纳入。")
@@ -282,7 +285,7 @@ def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.confirm(run, request.user)
     except services.RunError as error:
-        return _failed(request, run, error.message)
+        return _failed(request, run, localize(error.message))
     messages.success(request, _("已确认分配，不能再修改。"))
     return redirect("allocations:detail", pk=run.pk)
 
@@ -298,7 +301,8 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     try:
         document, result = services.current_result(run)
     except services.RunError as error:
-        return _failed(request, run, error.message)
+        return _failed(request, run, localize(error.message))
+
     render_file, mimetype = EXPORTS[fmt]
     response = HttpResponse(render_file(document, result), content_type=mimetype)
     name = filename(document, f".{fmt}")
