@@ -14,6 +14,7 @@ from jixiao.core.money import HUNDRED, ZERO, quantize
 from jixiao.core.rules import worse_grade
 from jixiao.core.scoring import REGISTRY, Method, MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
+from jixiao.core.text import Text
 
 
 class Source(StrEnum):
@@ -30,28 +31,44 @@ _METHOD, _MANUAL, _PUBLISHED = Source.METHOD, Source.MANUAL, Source.PUBLISHED
 _CHILDREN, _NOT_APPLICABLE, _MISSING = Source.CHILDREN, Source.NOT_APPLICABLE, Source.MISSING
 
 FACT_LABELS = {
-    "missed": "未达成项",
-    "findings": "发现问题数",
-    "level": "档次",
-    "yes": "是否",
-    "band": "定性档次",
-    "rate": "比率(%)",
-    "count": "次数",
-    "plan_time": "计划完成时间",
-    "actual_time": "实际完成时间",
-    "balance_rate": "结余率(%)",
-    "all_met": "全部达成",
+    "missed": Text("未达成项"),
+    "findings": Text("发现问题数"),
+    "level": Text("档次"),
+    "yes": Text("是否"),
+    "band": Text("定性档次"),
+    "rate": Text("比率(%)"),
+    "count": Text("次数"),
+    "plan_time": Text("计划完成时间"),
+    "actual_time": Text("实际完成时间"),
+    "balance_rate": Text("结余率(%)"),
+    "all_met": Text("全部达成"),
 }
+_YES, _NO, _NONE = Text("是"), Text("否"), Text("无")
+NO_METHOD = Text("未指定评分方法")
+NOT_APPLICABLE = Text("不适用，不计分，总分按适用分值折算为100分")
 
 
 def _fact_text(value: object) -> str:
     if value is True:
-        return "是"
+        return _YES
     if value is False:
-        return "否"
+        return _NO
     if isinstance(value, list | tuple):
-        return "、".join(map(str, value)) or "无"
+        return "、".join(map(str, value)) or _NONE
     return str(value)
+
+
+def _listed(parts: list[str]) -> str:
+    """``a，b，c`` as nested :class:`Text` (each part translated, the commas too)."""
+    text = parts[-1]
+    for part in reversed(parts[:-1]):
+        text = Text("{first}，{rest}", first=part, rest=text)
+    return text
+
+
+def children_total(value: str) -> Text:
+    """A parent's score: its children's sum (``value`` already shown)."""
+    return Text("下级得分合计 = {value}", value=value)
 
 
 class Score(NamedTuple):
@@ -74,43 +91,65 @@ class Score(NamedTuple):
 
     @property
     def explanation(self) -> str:
-        """Why this score, in Chinese: method, rule-set version, formula with numbers."""
-        inputs = self.inputs
-        return (
-            f"[{self.method or '—'} · {self.rules}] {inputs + '：' if inputs else ''}{self.detail}"
+        """Why this score: method, rule-set version, formula with numbers.
+
+        Chinese, as a :class:`Text` a user interface can translate (so are ``inputs`` and
+        ``detail``); built only when read.
+        """
+        inputs, method = self.inputs, self.method or "—"
+        if inputs:
+            return Text(
+                "[{method} · {rules}] {inputs}：{detail}",
+                method=method,
+                rules=self.rules,
+                inputs=inputs,
+                detail=self.detail,
+            )
+        return Text(
+            "[{method} · {rules}] {detail}", method=method, rules=self.rules, detail=self.detail
         )
 
     @property
     def inputs(self) -> str:
         """The inputs the method read: target, actual and facts, as written."""
         indicator = self.indicator
-        parts = []
+        parts: list[str] = []
         if indicator.target:
-            parts.append(f"年度指标值“{indicator.target}”")
+            parts.append(Text("年度指标值“{target}”", target=indicator.target))
         if indicator.actual:
-            parts.append(f"实际完成值“{indicator.actual}”")
+            parts.append(Text("实际完成值“{actual}”", actual=indicator.actual))
         parts.extend(
-            f"{FACT_LABELS.get(key, key)} {_fact_text(value)}"
+            Text("{fact} {value}", fact=FACT_LABELS.get(key, key), value=_fact_text(value))
             for key, value in indicator.facts.items()
         )
-        return "，".join(parts)
+        return _listed(parts) if parts else ""
 
     @property
     def detail(self) -> str:
         """The explanation without its method/rule-set head."""
         value = show(self.value or ZERO)
         if self.source is Source.CHILDREN:
-            return f"下级得分合计 = {value}"
+            return children_total(value)
         if self.source is Source.NOT_APPLICABLE:
-            return "不适用，不计分，总分按适用分值折算为100分"
-        formula = self.outcome.formula if self.outcome else "未指定评分方法"
+            return NOT_APPLICABLE
+        formula = self.outcome.formula if self.outcome else NO_METHOD
         if self.source is Source.MANUAL:
-            reason = self.indicator.manual_reason
-            return f"人工评分 {value}/{show(self.weight)}（理由：{reason}）；方法：{formula}"
+            return Text(
+                "人工评分 {value}/{weight}（理由：{reason}）；方法：{formula}",
+                value=value,
+                weight=show(self.weight),
+                reason=self.indicator.manual_reason,
+                formula=formula,
+            )
         if self.source is Source.PUBLISHED:
-            return f"{formula}；采用填报得分 {value}/{show(self.weight)}"
+            return Text(
+                "{formula}；采用填报得分 {value}/{weight}",
+                formula=formula,
+                value=value,
+                weight=show(self.weight),
+            )
         if self.source is Source.MISSING:
-            return f"{formula}；无得分"
+            return Text("{formula}；无得分", formula=formula)
         return formula
 
 
@@ -147,15 +186,31 @@ def _method_title(indicator: Indicator) -> str:
     return method.title if method is not None else ""
 
 
+def _message(error: Exception) -> str:
+    """An error's message, keeping it a :class:`Text` when it is one (``str()`` would not)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, Text) else str(error)
+
+
 def _input_error(indicator: Indicator, path_text: str, error: Exception) -> MethodInputError:
     """A method's failure on malformed parameters or facts, as one clear error."""
-    where = f"第 {indicator.line} 行，" if indicator.line else ""
+    where = Text("第 {line} 行，", line=indicator.line) if indicator.line else ""
     if isinstance(error, MethodInputError):
-        return MethodInputError(f"{where}指标 {path_text}：{error}")
-    detail = f"缺少 {error.args[0]}" if isinstance(error, KeyError) else str(error)
+        return MethodInputError(
+            Text("{where}指标 {path}：{error}", where=where, path=path_text, error=_message(error))
+        )
+    detail = (
+        Text("缺少 {key}", key=error.args[0]) if isinstance(error, KeyError) else _message(error)
+    )
     code = indicator.method.code if indicator.method else ""
     return MethodInputError(
-        f"{where}指标 {path_text}：评分方法 {code} 的参数或事实有误（{detail}）"
+        Text(
+            "{where}指标 {path}：评分方法 {code} 的参数或事实有误（{detail}）",
+            where=where,
+            path=path_text,
+            code=code,
+            detail=detail,
+        )
     )
 
 
@@ -267,7 +322,7 @@ def _score_tree(
     summed: Outcome | None = None
     if indicator.manual_score is not None:
         value, source = indicator.manual_score, _MANUAL
-        summed = Outcome(total, lambda: f"下级得分合计 = {show(total)}")
+        summed = Outcome(total, lambda: children_total(show(total)))
     else:
         value = total
         source = _NOT_APPLICABLE if all_not_applicable else _CHILDREN

@@ -9,6 +9,8 @@ import re
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
+from jixiao.core.text import Text
+
 THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -24,7 +26,14 @@ class Rounding(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"half_up": "四舍五入", "down": "截断", "whole_down": "向下取整"}[self.value]
+        return _ROUNDING_LABELS[self.value]
+
+
+_ROUNDING_LABELS = {
+    "half_up": Text("四舍五入"),
+    "down": Text("截断"),
+    "whole_down": Text("向下取整"),
+}
 
 
 def to_decimal(value: object) -> Decimal:

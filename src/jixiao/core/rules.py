@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantize, to_decimal
+from jixiao.core.text import Text
 
 
 class ReverseFormula(StrEnum):
@@ -107,19 +108,32 @@ class RuleSet:
     def __post_init__(self) -> None:
         object.__setattr__(self, "label", f"{self.name}@{self.version}")
         if not self.grade_bands:
-            raise RuleSetError(f"规则集 {self.name}: 缺少等级划分 grade_bands")
+            raise RuleSetError(Text("规则集 {name}: 缺少等级划分 grade_bands", name=self.name))
         named = [band.grade for band in self.grade_bands] + [cap.best for cap in self.grade_caps]
         unknown = [name for name in named if name not in GRADES]
         if unknown:
             raise RuleSetError(
-                f"规则集 {self.name}: grade 须为 {'、'.join(GRADES)} 之一，实为 {'、'.join(unknown)}"
+                Text(
+                    "规则集 {name}: grade 须为 {grades} 之一，实为 {given}",
+                    name=self.name,
+                    grades="、".join(GRADES),
+                    given="、".join(unknown),
+                )
             )
         thresholds = [band.threshold for band in self.grade_bands]
         if thresholds != sorted(thresholds, reverse=True):
-            raise RuleSetError(f"规则集 {self.name}: grade_bands 须按分数从高到低排列")
+            raise RuleSetError(
+                Text("规则集 {name}: grade_bands 须按分数从高到低排列", name=self.name)
+            )
         for band in self.qualitative_bands:
             if not ZERO <= band.low <= band.high <= ONE:
-                raise RuleSetError(f"规则集 {self.name}: 定性档次 {band.label} 的比例须在 0–1 之间")
+                raise RuleSetError(
+                    Text(
+                        "规则集 {name}: 定性档次 {band} 的比例须在 0–1 之间",
+                        name=self.name,
+                        band=band.label,
+                    )
+                )
 
     def round(self, value: Decimal) -> Decimal:
         return quantize(value, self.places, self.rounding)
@@ -153,9 +167,16 @@ def _decimal(data: Mapping[str, Any], key: str, where: str) -> Decimal:
     try:
         return to_decimal(data[key])
     except KeyError:
-        raise RuleSetError(f"{where}: 缺少字段 {key}") from None
+        raise RuleSetError(Text("{where}: 缺少字段 {key}", where=where, key=key)) from None
     except (TypeError, ValueError):
-        raise RuleSetError(f"{where}: 字段 {key} 须为数字，实为 {data[key]!r}") from None
+        raise RuleSetError(
+            Text(
+                "{where}: 字段 {key} 须为数字，实为 {given}",
+                where=where,
+                key=key,
+                given=repr(data[key]),
+            )
+        ) from None
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -167,14 +188,22 @@ def _enum(kind: type[E], data: Mapping[str, Any], key: str, default: E, where: s
         return kind(raw)
     except ValueError:
         allowed = "、".join(member.value for member in kind)
-        raise RuleSetError(f"{where}: 字段 {key} 须为 {allowed} 之一，实为 {raw!r}") from None
+        raise RuleSetError(
+            Text(
+                "{where}: 字段 {key} 须为 {allowed} 之一，实为 {given}",
+                where=where,
+                key=key,
+                allowed=allowed,
+                given=repr(raw),
+            )
+        ) from None
 
 
 def ruleset_from_mapping(data: Mapping[str, Any], base: RuleSet | None = None) -> RuleSet:
     """Build a rule set from a parsed table file; keys missing here are taken from ``base``."""
     merged: dict[str, Any] = dict(_as_mapping(base)) if base else {}
     merged.update(data)
-    where = f"规则集 {merged.get('name', '?')}"
+    where = Text("规则集 {name}", name=merged.get("name", "?"))
     years = merged.get("years")
     return RuleSet(
         name=str(merged["name"]),

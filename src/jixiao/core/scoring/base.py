@@ -19,6 +19,7 @@ from jixiao.core.indicators import Indicator
 from jixiao.core.money import ZERO, clamp, fmt, to_decimal
 from jixiao.core.rules import RuleSet
 from jixiao.core.targets import Expression, is_met, parse
+from jixiao.core.text import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ class MethodInputError(ValueError):
 
 class Method(ABC):
     code: ClassVar[str]
-    title: ClassVar[str]  # the Chinese name users know (正向比率, 分级评分法, …)
+    title: ClassVar[str]  # the Chinese name users know (正向比率, 分级评分法, …), a ``Text``
 
     @abstractmethod
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
@@ -116,7 +117,9 @@ def get(code: str) -> Method:
         return REGISTRY[code]
     except KeyError:
         known = "、".join(sorted(REGISTRY))
-        raise MethodInputError(f"未知评分方法 {code!r}（可用：{known}）") from None
+        raise MethodInputError(
+            Text("未知评分方法 {code}（可用：{known}）", code=repr(code), known=known)
+        ) from None
 
 
 # Helpers shared by the methods -------------------------------------------------------------
@@ -138,14 +141,21 @@ def params_of(indicator: Indicator) -> Mapping[str, Any]:
 
 
 def number(source: Mapping[str, Any], key: str, what: str) -> Decimal | None:
-    """An optional exact number from facts or params; a malformed one is an input error."""
+    """An optional exact number from facts or params (``what``: 事实 or 参数); a malformed one
+    is an input error."""
     raw = source.get(key)
     if raw is None or raw == "":
         return None
     try:
         return to_decimal(raw)
     except (TypeError, ValueError):
-        raise MethodInputError(f"{what} {key} 须为数字，实为 {raw!r}") from None
+        if what == "事实":
+            message = Text("事实 {key} 须为数字，实为 {raw}", key=key, raw=repr(raw))
+        elif what == "参数":
+            message = Text("参数 {key} 须为数字，实为 {raw}", key=key, raw=repr(raw))
+        else:
+            message = Text("{what} {key} 须为数字，实为 {raw}", what=what, key=key, raw=repr(raw))
+        raise MethodInputError(message) from None
 
 
 def number_or(source: Mapping[str, Any], key: str, what: str, default: Decimal) -> Decimal:
@@ -159,7 +169,9 @@ def points(value: Decimal, weight: Decimal) -> Decimal:
 
 
 def missing(what: str) -> Outcome:
-    return Outcome(None, f"缺少{what}，无法计算", missing=what)
+    """No points: ``what`` (best a module-level :class:`Text`, so it translates) is missing.
+    The sentence is written when asked, like every formula."""
+    return Outcome(None, lambda: Text("缺少{what}，无法计算", what=what), missing=what)
 
 
 show = fmt  # a figure as a table prints it

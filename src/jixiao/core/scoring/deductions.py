@@ -21,6 +21,14 @@ from jixiao.core.scoring.base import (
     register,
     show,
 )
+from jixiao.core.text import Text
+
+# What a method lacks when it cannot compute (``missing``), made once.
+MISSED_POINTS = Text("未做到的要点数 missed")
+FINDINGS = Text("发现问题数 findings")
+MISSED_ITEMS = Text("未达成的分项 missed")
+SPENDING_RATE = Text("开支率 rate")
+REQUIRED_OR_ACTUAL_COUNT = Text("要求次数或实际次数")
 
 HALF_POINT = Decimal("0.5")  # 缺(错)项扣分法: the default deduction per finding
 
@@ -28,7 +36,7 @@ HALF_POINT = Decimal("0.5")  # 缺(错)项扣分法: the default deduction per f
 def _count(indicator: Indicator, key: str) -> Decimal | None:
     value = number(indicator.facts, key, "事实")
     if value is not None and value < ZERO:
-        raise MethodInputError(f"事实 {key} 不能为负数")
+        raise MethodInputError(Text("事实 {key} 不能为负数", key=key))
     return value
 
 
@@ -63,7 +71,7 @@ class Checklist(Method):
     """
 
     code = "checklist"
-    title = "要点扣分法"
+    title = Text("要点扣分法")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         params = params_of(indicator)
@@ -71,11 +79,11 @@ class Checklist(Method):
         per = number(params, "per_missed", "参数")
         if per is None:
             if not count:
-                raise MethodInputError("要点扣分法须给出参数 points（要点数）或 per_missed")
+                raise MethodInputError(Text("要点扣分法须给出参数 points（要点数）或 per_missed"))
             per = weight / count
         missed = _count(indicator, "missed")
         if missed is None:
-            return missing("未做到的要点数 missed")
+            return missing(MISSED_POINTS)
         score = points(weight - missed * per, weight)
         return Outcome(score, _less(weight, missed, per, score, ctx), met=missed == ZERO)
 
@@ -85,13 +93,13 @@ class FindingsDeduction(Method):
     """缺(错)项扣分法: −``per_finding`` (default 0.5) per finding, floor 0. Fact ``findings``."""
 
     code = "findings_deduction"
-    title = "缺(错)项扣分法"
+    title = Text("缺(错)项扣分法")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         per = number_or(params_of(indicator), "per_finding", "参数", HALF_POINT)
         findings = _count(indicator, "findings")
         if findings is None:
-            return missing("发现问题数 findings")
+            return missing(FINDINGS)
         score = points(weight - findings * per, weight)
         return Outcome(score, _less(weight, findings, per, score, ctx), met=findings == ZERO)
 
@@ -104,23 +112,27 @@ class SubPoints(Method):
     """
 
     code = "sub_points"
-    title = "分项计分"
+    title = Text("分项计分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         items = params_of(indicator).get("items")
         if not isinstance(items, list) or not items:
-            raise MethodInputError("参数 items 须为 [{name, points}, …] 列表")
+            raise MethodInputError(
+                Text("参数 items 须为 {shape} 列表", shape="[{name, points}, …]")
+            )
         table = {str(item["name"]): to_decimal(item["points"]) for item in items}
         missed_names = indicator.facts.get("missed")
         if missed_names is None:
             if not indicator.facts.get("all_met"):
-                return missing("未达成的分项 missed")
+                return missing(MISSED_ITEMS)
             missed_names = []
         if not isinstance(missed_names, list):
-            raise MethodInputError("事实 missed 须为分项名称的列表")
+            raise MethodInputError(Text("事实 missed 须为分项名称的列表"))
         unknown = [name for name in missed_names if name not in table]
         if unknown:
-            raise MethodInputError(f"分项 {'、'.join(map(str, unknown))} 不在评分标准中")
+            raise MethodInputError(
+                Text("分项 {items} 不在评分标准中", items="、".join(map(str, unknown)))
+            )
         earned = [value for name, value in table.items() if name not in missed_names]
         score = points(sum(earned, ZERO), weight)
         return Outcome(
@@ -137,19 +149,19 @@ class OverrunPenalty(Method):
     """
 
     code = "overrun_penalty"
-    title = "超标扣分"
+    title = Text("超标扣分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         params = params_of(indicator)
         limit = number(params, "limit", "参数")
         per = number(params, "per_point", "参数")
         if limit is None or per is None:
-            raise MethodInputError("超标扣分须给出参数 limit 与 per_point")
+            raise MethodInputError(Text("超标扣分须给出参数 limit 与 per_point"))
         rate = number(indicator.facts, "rate", "事实")
         if rate is None:
             rate = expressions(indicator)[1].value
         if rate is None:
-            return missing("开支率 rate")
+            return missing(SPENDING_RATE)
         if rate <= limit:
             return Outcome(
                 weight, lambda: f"{show(rate)}% ≤ {show(limit)}% → {show(weight)}", met=True
@@ -165,7 +177,7 @@ class CountShortfall(Method):
     """
 
     code = "count_shortfall"
-    title = "次数不足扣分"
+    title = Text("次数不足扣分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         params = params_of(indicator)
@@ -177,7 +189,7 @@ class CountShortfall(Method):
         if count is None:
             count = expressions(indicator)[1].value
         if required is None or count is None:
-            return missing("要求次数或实际次数")
+            return missing(REQUIRED_OR_ACTUAL_COUNT)
         if count >= required:
             return Outcome(
                 weight, lambda: f"{show(count)} ≥ {show(required)} → {show(weight)}", met=True

@@ -22,6 +22,16 @@ from jixiao.core.scoring.base import (
     register,
     show,
 )
+from jixiao.core.text import Text
+
+# What a method lacks when it cannot compute (``missing``), and the bands it names, made once.
+LEVEL = Text("评价档次 level")
+YES_OR_NO = Text("是否判断 yes")
+THRESHOLD_OR_VALUE = Text("门槛值或实际值")
+COMPLETION_RATE = Text("完成率")
+PARTLY_MET = Text("未完全达成")
+UNDECIDED = Text("未判定")
+ANSWERED_NO = Text("否 → 0")
 
 KNOWLEDGE_POINTS = {"十分清楚": 4, "比较清楚": 3, "有所了解": 2, "不清楚": 1}
 YES = {"是", "有", "yes", "true", "1"}
@@ -30,11 +40,11 @@ NO = {"否", "无", "no", "false", "0"}
 
 def _level_table(raw: Any, what: str) -> dict[str, Decimal]:
     if not isinstance(raw, Mapping) or not raw:
-        raise MethodInputError(f"参数 {what} 须为“档次: 系数”的表")
+        raise MethodInputError(Text("参数 {what} 须为“档次: 系数”的表", what=what))
     try:
         return {str(label): to_decimal(value) for label, value in raw.items()}
     except (TypeError, ValueError):
-        raise MethodInputError(f"参数 {what} 的系数须为数字") from None
+        raise MethodInputError(Text("参数 {what} 的系数须为数字", what=what)) from None
 
 
 def _level(indicator: Indicator) -> str | None:
@@ -51,9 +61,11 @@ def _by_level(
 ) -> Outcome:
     level = _level(indicator)
     if level is None:
-        return missing("评价档次 level")
+        return missing(LEVEL)
     if level not in table:
-        raise MethodInputError(f"档次 {level!r} 不在 {'、'.join(table)} 之中")
+        raise MethodInputError(
+            Text("档次 {level} 不在 {levels} 之中", level=repr(level), levels="、".join(table))
+        )
     chosen = table[level]
     factor = chosen / scale
     score = points(factor * weight, weight)
@@ -74,7 +86,7 @@ class GradedLevels(Method):
     """
 
     code = "graded_levels"
-    title = "分级评分法"
+    title = Text("分级评分法")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         table = _level_table(params_of(indicator).get("levels"), "levels")
@@ -86,7 +98,7 @@ class KnowledgeLevels(Method):
     """知晓度: 十分清楚/比较清楚/有所了解/不清楚 → 4/3/2/1 of 4, scaled to the weight."""
 
     code = "knowledge_levels"
-    title = "知晓度档次"
+    title = Text("知晓度档次")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         raw = params_of(indicator).get("points", KNOWLEDGE_POINTS)
@@ -99,7 +111,7 @@ class SatisfactionLevels(Method):
     """满意/基本满意/一般/不满意 → the rule set's share of the weight."""
 
     code = "satisfaction_levels"
-    title = "满意度档次"
+    title = Text("满意度档次")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         raw = params_of(indicator).get("levels")
@@ -112,18 +124,18 @@ class YesNo(Method):
     """是否评分法: full points for 是, 0 for 否. Fact ``yes`` (true/false or 是/否)."""
 
     code = "yes_no"
-    title = "是否评分法"
+    title = Text("是否评分法")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         answer = indicator.facts.get("yes")
         if answer is None:
-            return missing("是否判断 yes")
+            return missing(YES_OR_NO)
         word = str(answer).strip().lower()
         if answer is True or word in YES:
-            return Outcome(weight, lambda: f"是 → {show(weight)}", met=True)
+            return Outcome(weight, lambda: Text("是 → {weight}", weight=show(weight)), met=True)
         if answer is False or word in NO:
-            return Outcome(ZERO, "否 → 0", met=False)
-        raise MethodInputError(f"事实 yes 须为 是/否，实为 {answer!r}")
+            return Outcome(ZERO, ANSWERED_NO, met=False)
+        raise MethodInputError(Text("事实 yes 须为 是/否，实为 {answer}", answer=repr(answer)))
 
 
 def _rate(indicator: Indicator) -> Decimal | None:
@@ -140,7 +152,7 @@ class Threshold(Method):
     """门槛: full points at ``min`` or above (e.g. ≥ 95 % → 10), else 0."""
 
     code = "threshold"
-    title = "达标计分"
+    title = Text("达标计分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         minimum = number(params_of(indicator), "min", "参数")
@@ -149,7 +161,7 @@ class Threshold(Method):
             minimum = target.value
         value = _rate(indicator)
         if minimum is None or value is None:
-            return missing("门槛值或实际值")
+            return missing(THRESHOLD_OR_VALUE)
         if value >= minimum:
             return Outcome(
                 weight, lambda: f"{show(value)} ≥ {show(minimum)} → {show(weight)}", met=True
@@ -164,15 +176,15 @@ class TierBands(Method):
     """
 
     code = "tier_bands"
-    title = "分档计分"
+    title = Text("分档计分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         tiers = params_of(indicator).get("tiers")
         if not isinstance(tiers, list) or not tiers:
-            raise MethodInputError("参数 tiers 须为 [{min, points}, …] 列表")
+            raise MethodInputError(Text("参数 tiers 须为 {shape} 列表", shape="[{min, points}, …]"))
         rate = _rate(indicator)
         if rate is None:
-            return missing("完成率")
+            return missing(COMPLETION_RATE)
         parsed = sorted(
             ((to_decimal(t["min"]), to_decimal(t["points"])) for t in tiers), reverse=True
         )
@@ -198,14 +210,16 @@ def _band_for(
         band = ctx.rules.qualitative_band(str(chosen))
         if band is None:
             names = "、".join(b.label for b in bands)
-            raise MethodInputError(f"定性档次 {chosen!r} 不在 {names} 之中")
+            raise MethodInputError(
+                Text("定性档次 {band} 不在 {names} 之中", band=repr(chosen), names=names)
+            )
         return band.label, (band.low * weight, band.high * weight)
     achieved = met(indicator)
     if achieved and bands:
         return bands[0].label, (bands[0].low * weight, bands[0].high * weight)
     if achieved is False and len(bands) > 1:
-        return "未完全达成", (ZERO, bands[1].high * weight)
-    return "未判定", (ZERO, weight)
+        return PARTLY_MET, (ZERO, bands[1].high * weight)
+    return UNDECIDED, (ZERO, weight)
 
 
 def bands_top(ctx: ScoringContext) -> str | None:
@@ -221,14 +235,19 @@ class QualitativeBands(Method):
     """
 
     code = "qualitative"
-    title = "定性分档"
+    title = Text("定性分档")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         label, (low, high) = _band_for(indicator, weight, ctx)
         rules = ctx.rules
         return Outcome(
             None,
-            lambda: f"{label}：得分应在 {show(rules.round(low))}–{show(rules.round(high))} 之间",
+            lambda: Text(
+                "{band}：得分应在 {low}–{high} 之间",
+                band=label,
+                low=show(rules.round(low)),
+                high=show(rules.round(high)),
+            ),
             band=(low, high),
             met=True if bands_top(ctx) == label else None,
         )
@@ -239,9 +258,11 @@ class Judgement(Method):
     """酌情评分: the evaluator scores from the evidence (e.g. “根据工作情况酌情扣分”)."""
 
     code = "judgement"
-    title = "酌情评分"
+    title = Text("酌情评分")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         return Outcome(
-            None, lambda: f"评价人依据佐证酌情评分（0–{show(weight)}）", band=(ZERO, weight)
+            None,
+            lambda: Text("评价人依据佐证酌情评分（0–{weight}）", weight=show(weight)),
+            band=(ZERO, weight),
         )

@@ -21,6 +21,14 @@ from jixiao.core.scoring.base import (
     show,
 )
 from jixiao.core.targets import convert, parse, units_compatible
+from jixiao.core.text import Text
+
+# What a method lacks when it cannot compute (``missing``), made once.
+COMPARABLE_VALUES = Text("可比较的目标值与实际值")
+BUDGET_DATA = Text("预算执行数据")
+EXECUTED_OR_BUDGET = Text("全年执行数或预算数")
+PLAN_AND_ACTUAL_TIME = Text("计划完成时间与实际完成时间")
+BALANCE_RATE = Text("结余率")
 
 
 def _values(indicator: Indicator) -> tuple[Decimal, Decimal] | None:
@@ -43,10 +51,15 @@ def _full_if_met(indicator: Indicator, weight: Decimal) -> Outcome:
     if achieved:
         return Outcome(
             weight,
-            lambda: f"“{indicator.actual}”达到“{indicator.target}” → {show(weight)}",
+            lambda: Text(
+                "“{actual}”达到“{target}” → {weight}",
+                actual=indicator.actual,
+                target=indicator.target,
+                weight=show(weight),
+            ),
             met=True,
         )
-    return missing("可比较的目标值与实际值")
+    return missing(COMPARABLE_VALUES)
 
 
 def _reached(actual: Decimal, limit: Decimal, weight: Decimal, sign: str) -> Outcome:
@@ -69,12 +82,12 @@ class Execution(Method):
     """
 
     code = "execution"
-    title = "执行率×分值"
+    title = Text("执行率×分值")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         budget = ctx.budget
         if budget is None:
-            return missing("预算执行数据")
+            return missing(BUDGET_DATA)
         rules = ctx.rules
         params = params_of(indicator)
         kind = (
@@ -86,15 +99,21 @@ class Execution(Method):
         denominator = budget.denominator(kind)
         executed = budget.executed
         if rate is None or denominator is None or executed is None:
-            return missing("全年执行数或预算数")
+            return missing(EXECUTED_OR_BUDGET)
         score = points(min(rate, ONE) * weight, weight)
 
         def formula() -> str:
-            percent = quantize(rate * HUNDRED, 2, Rounding.HALF_UP)
-            used = f"{show(percent)}%" if rate <= ONE else "超过100%，按100%计"
-            return (
-                f"{show(executed)} / {show(denominator)} = {show(percent)}% → {used}"
-                f" × {show(weight)} = {show(rules.round(score))}"
+            percent = show(quantize(rate * HUNDRED, 2, Rounding.HALF_UP))
+            given, total, points_ = show(executed), show(denominator), show(rules.round(score))
+            if rate <= ONE:
+                return f"{given} / {total} = {percent}% → {percent}% × {show(weight)} = {points_}"
+            return Text(
+                "{executed} / {denominator} = {percent}% → 超过100%，按100%计 × {weight} = {score}",
+                executed=given,
+                denominator=total,
+                percent=percent,
+                weight=show(weight),
+                score=points_,
             )
 
         return Outcome(score, formula, met=rate >= ONE)
@@ -105,7 +124,7 @@ class RatioPositive(Method):
     """正向指标: score = min(actual / target, 1) × weight."""
 
     code = "ratio_positive"
-    title = "正向比率"
+    title = Text("正向比率")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         values = _values(indicator)
@@ -132,7 +151,7 @@ class RatioNegative(Method):
     """
 
     code = "ratio_negative"
-    title = "反向比率"
+    title = Text("反向比率")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         values = _values(indicator)
@@ -171,13 +190,13 @@ class Timeliness(Method):
     """
 
     code = "timeliness"
-    title = "完成及时性"
+    title = Text("完成及时性")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         plan = number(indicator.facts, "plan_time", "事实")
         actual = number(indicator.facts, "actual_time", "事实")
         if plan is None or actual is None or plan <= ZERO:
-            return missing("计划完成时间与实际完成时间")
+            return missing(PLAN_AND_ACTUAL_TIME)
         if actual <= plan:
             return _reached(actual, plan, weight, "≤")
         score = points((ONE - (actual - plan) / plan) * weight, weight)
@@ -195,12 +214,12 @@ class BalanceRate(Method):
     """资金结余: score = (1 − 结余率 / 20 %) × weight; 0 when 结余率 ≥ 20 %. Fact ``balance_rate`` (%)."""
 
     code = "balance_rate"
-    title = "资金结余率"
+    title = Text("资金结余率")
 
     def outcome(self, indicator: Indicator, weight: Decimal, ctx: ScoringContext) -> Outcome:
         rate = number(indicator.facts, "balance_rate", "事实")
         if rate is None:
-            return missing("结余率")
+            return missing(BALANCE_RATE)
         limit = number_or(params_of(indicator), "limit", "参数", Decimal(20))
         score = points((ONE - rate / limit) * weight, weight)
         rules = ctx.rules

@@ -5,7 +5,9 @@ edited, up to 12 inputs and buttons per row, each with its own URL. As template 
 a ``{% url %}``, several ``{% translate %}`` and filters per cell: about 9 ms per page, more
 than the page's queries and the scoring together. Here the translated labels and the URL
 patterns are made once per page and each row is a few string joins, escaped as the template
-escaped them (``escape_html``: ``html.escape`` on every value not already safe).
+escaped them (``escape_html``: ``html.escape`` on every value not already safe). A score's
+explanation is the core's :class:`~jixiao.core.text.Text`, shown in the page's language
+(``localize``) and escaped after translation, so a translation cannot inject markup.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from jixiao.core.evaluation import Score
 from jixiao.web.cofunding.templatetags.cofunding_marks import funding_mark
+from jixiao.web.core_text.localize import localize
 from jixiao.web.evaluations.listing import escape_html, html_join, two_places
 from jixiao.web.indicators.templatetags.indicator_tree import tree_position
 
@@ -151,7 +154,7 @@ def grid_rows_html(
             cells.append(f"<td>{note}</td>")
         cells.append('<td class="why">')
         if leaf:
-            cells.append(escape_html(score.explanation))
+            cells.append(escape_html(localize(score.explanation)))  # the core's Chinese, translated
             if can_edit and judged:
                 cells.append(
                     f'<details class="judge"><summary>{labels.judge}</summary>'

@@ -16,13 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.money import to_decimal
 from jixiao.core.scoring import REGISTRY
+from jixiao.web.core_text.localize import localize
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.indicators.trees import case_document, rows_with_method, tree_issues
 
 
 def method_choices() -> list[tuple[str, str]]:
-    """Every scoring method of the core, as (code, "title（code）") for select boxes."""
-    return [(code, f"{method.title}（{code}）") for code, method in sorted(REGISTRY.items())]
+    """Every scoring method of the core, as (code, "title（code）") for select boxes; the
+    title in the active language (the field's choices call this on each use)."""
+    return [
+        (code, f"{localize(method.title)}（{code}）") for code, method in sorted(REGISTRY.items())
+    ]
 
 
 class Indicator(models.Model):
