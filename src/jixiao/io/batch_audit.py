@@ -33,6 +33,7 @@ from jixiao.core.case import Case, DepartmentSummary
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
 from jixiao.core.scoring import MethodInputError
+from jixiao.core.text import Text
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError
 from jixiao.io.import_selfeval import CASE_SUFFIXES, load_any
@@ -68,7 +69,15 @@ UNREADABLE_HEADERS = ("文件", "原因")
 
 
 class BatchError(Exception):
-    """The whole input is refused (e.g. a corrupt or oversized zip). ``str()`` is Chinese."""
+    """The whole input is refused (e.g. a corrupt or oversized zip). ``str()`` is Chinese, a
+    :class:`~jixiao.core.text.Text` that a user interface can translate."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -176,9 +185,11 @@ def _open_zip(archive: Path, label: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(archive)
     except zipfile.BadZipFile:
-        raise BatchError(f"{label} 不是有效的 zip 压缩包，或文件已损坏") from None
+        raise BatchError(Text("{name} 不是有效的 zip 压缩包，或文件已损坏", name=label)) from None
     except (OSError, EOFError, ValueError) as error:
-        raise BatchError(f"{label} 无法打开（{error}）") from None
+        raise BatchError(
+            Text("{name} 无法打开（{reason}）", name=label, reason=str(error))
+        ) from None
 
 
 def expand_zip(archive: Path, dest: Path, label: str | None = None) -> Expanded:
@@ -193,21 +204,41 @@ def expand_zip(archive: Path, dest: Path, label: str | None = None) -> Expanded:
     try:
         size = archive.stat().st_size
     except OSError as error:
-        raise BatchError(f"{label} 无法读取（{error.strerror}）") from None
+        reason = str(error.strerror)
+        raise BatchError(Text("{name} 无法读取（{reason}）", name=label, reason=reason)) from None
     if size > MAX_ZIP_BYTES:
-        raise BatchError(f"{label} 过大（{size // MB} MB），压缩包上限 {MAX_ZIP_BYTES // MB} MB")
+        raise BatchError(
+            Text(
+                "{name} 过大（{size} MB），压缩包上限 {limit} MB",
+                name=label,
+                size=str(size // MB),
+                limit=str(MAX_ZIP_BYTES // MB),
+            )
+        )
     with archive.open("rb") as handle:
         if not is_zip_bytes(handle.read(4)):
-            raise BatchError(f"{label} 不是 zip 压缩包")
+            raise BatchError(Text("{name} 不是 zip 压缩包", name=label))
     expanded = Expanded()
     with _open_zip(archive, label) as zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
-            raise BatchError(f"{label} 中的文件过多（{len(infos)} 个），上限 {MAX_MEMBERS} 个")
+            raise BatchError(
+                Text(
+                    "{name} 中的文件过多（{count} 个），上限 {limit} 个",
+                    name=label,
+                    count=str(len(infos)),
+                    limit=str(MAX_MEMBERS),
+                )
+            )
         declared = sum(i.file_size for i in infos)
         if declared > MAX_TOTAL_BYTES:
             raise BatchError(
-                f"{label} 解压后过大（{declared // MB} MB），上限 {MAX_TOTAL_BYTES // MB} MB"
+                Text(
+                    "{name} 解压后过大（{size} MB），上限 {limit} MB",
+                    name=label,
+                    size=str(declared // MB),
+                    limit=str(MAX_TOTAL_BYTES // MB),
+                )
             )
         taken: set[PurePosixPath] = set()
         for info in infos:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -31,6 +31,7 @@ from jixiao.core.case import (
 from jixiao.core.indicators import Deduction, Indicator, IndicatorTree, MethodSpec
 from jixiao.core.money import to_decimal
 from jixiao.core.scoring import REGISTRY
+from jixiao.core.text import Text
 from jixiao.io import yaml_lines
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -39,7 +40,9 @@ MAX_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class CaseError(Exception):
-    """A case file that cannot be used. ``str()`` is the message for the user."""
+    """A case file that cannot be used. ``str()`` is the message for the user: a
+    :class:`~jixiao.core.text.Text` naming the file, line and field (``message`` is one too
+    where this package wrote it), so a user interface can show it in another language."""
 
     file: str
     message: str
@@ -47,12 +50,46 @@ class CaseError(Exception):
     field: str = ""
 
     def __str__(self) -> str:
-        where = [f"文件 {self.file}"]
+        file, message = self.file, self.message
+        if self.line and self.field:
+            return Text(
+                "文件 {file}，第 {line} 行，字段 {field}：{message}",
+                file=file,
+                line=str(self.line),
+                field=self.field,
+                message=message,
+            )
         if self.line:
-            where.append(f"第 {self.line} 行")
+            return Text(
+                "文件 {file}，第 {line} 行：{message}",
+                file=file,
+                line=str(self.line),
+                message=message,
+            )
         if self.field:
-            where.append(f"字段 {self.field}")
-        return f"{'，'.join(where)}：{self.message}"
+            return Text(
+                "文件 {file}，字段 {field}：{message}", file=file, field=self.field, message=message
+            )
+        return Text("文件 {file}：{message}", file=file, message=message)
+
+    def with_field(self) -> str:
+        """The message followed by the field (no file, no line), for a page about one record."""
+        if not self.field:
+            return self.message
+        return Text("{message}（字段 {field}）", message=self.message, field=self.field)
+
+
+def listing(items: Sequence[str], separator: str = "、") -> str:
+    """``items`` joined by ``、`` (or ``；``) as a :class:`Text` whose joins translate too.
+
+    Nested in halves, so that translating a long list does not recurse deeply."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    half = len(items) // 2
+    first, rest = listing(items[:half], separator), listing(items[half:], separator)
+    if separator == "；":
+        return Text("{first}；{rest}", first=first, rest=rest)
+    return Text("{first}、{rest}", first=first, rest=rest)
 
 
 def field_name(path: list[str | int]) -> str:
@@ -70,41 +107,62 @@ def schema() -> dict[str, Any]:
 
 
 _SCHEMA_WORDS = {
-    "required": "缺少必填字段",
-    "additionalProperties": "有未知字段",
-    "type": "类型不对",
-    "enum": "取值不在允许范围内",
-    "const": "取值不对",
-    "anyOf": "须为数字（可加引号）",
-    "minLength": "不能为空",
-    "minItems": "不能为空列表",
-    "pattern": "格式不对",
-    "minimum": "数值太小",
-    "maximum": "数值太大",
-    "dependentRequired": "缺少相关字段",
-    "maxLength": "内容过长",
+    "required": Text("缺少必填字段"),
+    "additionalProperties": Text("有未知字段"),
+    "type": Text("类型不对"),
+    "enum": Text("取值不在允许范围内"),
+    "const": Text("取值不对"),
+    "anyOf": Text("须为数字（可加引号）"),
+    "minLength": Text("不能为空"),
+    "minItems": Text("不能为空列表"),
+    "pattern": Text("格式不对"),
+    "minimum": Text("数值太小"),
+    "maximum": Text("数值太大"),
+    "dependentRequired": Text("缺少相关字段"),
+    "maxLength": Text("内容过长"),
 }
+_NOT_MATCHING = Text("不符合格式")
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    word = _SCHEMA_WORDS.get(str(error.validator), "不符合格式")
+    word = _SCHEMA_WORDS.get(str(error.validator), _NOT_MATCHING)
     instance: Any = error.instance
     expected: Any = error.validator_value
     if error.validator == "required" and isinstance(instance, dict):
         missing = [name for name in expected if name not in instance]
-        return f"{word} {'、'.join(missing)}"
+        return Text("缺少必填字段 {names}", names=listing(missing))
     if error.validator == "dependentRequired" and isinstance(instance, dict):
         pairs = [
-            f"填写 {k} 时须同时填写 {'、'.join(v)}" for k, v in expected.items() if k in instance
+            Text("填写 {name} 时须同时填写 {names}", name=k, names=listing(v))
+            for k, v in expected.items()
+            if k in instance
         ]
-        return "；".join(pairs) or word
+        return listing(pairs, "；") or word
     if error.validator == "additionalProperties" and isinstance(instance, dict):
-        return f"{word} {'、'.join(_unexpected_keys(error))}{_known_keys(error)}"
+        names = listing(_unexpected_keys(error))
+        known = _known_keys(error)
+        if known:
+            return Text("有未知字段 {names}，应为 {known}", names=names, known=known)
+        return Text("有未知字段 {names}", names=names)
     if error.validator == "maxLength" and isinstance(instance, str):
-        return f"{word}（{len(instance)} 字，上限 {expected} 字）"
-    if error.validator in ("enum", "const"):
-        return f"{word}：{instance!r}，应为 {expected}"
-    return f"{word}：{instance!r}" if not isinstance(instance, dict | list) else word
+        return Text(
+            "内容过长（{length} 字，上限 {limit} 字）",
+            length=str(len(instance)),
+            limit=str(expected),
+        )
+    if error.validator == "enum":
+        return Text(
+            "取值不在允许范围内：{value}，应为 {expected}",
+            value=repr(instance),
+            expected=str(expected),
+        )
+    if error.validator == "const":
+        return Text(
+            "取值不对：{value}，应为 {expected}", value=repr(instance), expected=str(expected)
+        )
+    if isinstance(instance, dict | list):
+        return word
+    return Text("{word}：{value}", word=word, value=repr(instance))
 
 
 def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
@@ -114,11 +172,18 @@ def _unexpected_keys(error: jsonschema.ValidationError) -> list[str]:
 
 
 def _known_keys(error: jsonschema.ValidationError) -> str:
-    """The "，应为 key（title）、…" tail, where the schema titles every key it allows."""
+    """The "key（title）、…" the schema allows, where it titles every one ("" otherwise).
+
+    The titles are Chinese words of the schema (the report's chapters), translated too."""
     properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     if not properties or not all("title" in value for value in properties.values()):
         return ""
-    return "，应为 " + "、".join(f"{key}（{value['title']}）" for key, value in properties.items())
+    return listing(
+        [
+            Text("{key}（{title}）", key=key, title=Text(value["title"]))
+            for key, value in properties.items()
+        ]
+    )
 
 
 def _error_path(error: jsonschema.ValidationError) -> list[str | int]:
@@ -132,44 +197,58 @@ def _error_path(error: jsonschema.ValidationError) -> list[str | int]:
 
 
 _OS_ERRORS = {
-    errno.ENOENT: "文件不存在",
-    errno.EACCES: "无权限读取",
-    errno.EISDIR: "是文件夹而不是文件",
+    errno.ENOENT: Text("文件不存在"),
+    errno.EACCES: Text("无权限读取"),
+    errno.EISDIR: Text("是文件夹而不是文件"),
 }
 
 
 def _os_message(error: OSError) -> str:
-    return _OS_ERRORS.get(error.errno or 0, f"无法读取（{error.strerror}）")
+    known = _OS_ERRORS.get(error.errno or 0)
+    return known if known is not None else Text("无法读取（{reason}）", reason=str(error.strerror))
 
 
 def read_document(path: Path) -> Any:
     name = str(path)
     if path.suffix.lower() not in SUFFIXES:
+        suffix = path.suffix or Text("（无扩展名）")
         raise CaseError(
-            name, f"不支持的文件类型 {path.suffix or '（无扩展名）'}，应为 .yaml/.yml/.json"
+            name, Text("不支持的文件类型 {suffix}，应为 .yaml/.yml/.json", suffix=suffix)
         )
     try:
         size = path.stat().st_size
     except OSError as error:
         raise CaseError(name, _os_message(error)) from None
     if size > MAX_BYTES:
-        raise CaseError(name, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+        raise CaseError(
+            name,
+            Text(
+                "文件过大（{size} 字节，上限 {limit} 字节）", size=str(size), limit=str(MAX_BYTES)
+            ),
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise CaseError(name, "不是 UTF-8 编码的文本文件") from None
+        raise CaseError(name, Text("不是 UTF-8 编码的文本文件")) from None
     except OSError as error:
         raise CaseError(name, _os_message(error)) from None
     try:
         return yaml_lines.load(text)
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        problem = error.problem or ""
+        problem: str = error.problem or ""
         if error.context_mark is not None and error.context:
-            problem += f"（{error.context}，见第 {error.context_mark.line + 1} 行）"
-        raise CaseError(name, f"YAML/JSON 语法错误：{problem}", line) from None
+            problem = Text(
+                "{problem}（{context}，见第 {line} 行）",
+                problem=problem,
+                context=error.context,
+                line=str(error.context_mark.line + 1),
+            )
+        raise CaseError(
+            name, Text("YAML/JSON 语法错误：{problem}", problem=problem), line
+        ) from None
     except yaml.YAMLError as error:
-        raise CaseError(name, f"YAML/JSON 语法错误：{error}") from None
+        raise CaseError(name, Text("YAML/JSON 语法错误：{problem}", problem=str(error))) from None
 
 
 @cache
@@ -292,7 +371,9 @@ class _Builder:
         try:
             return to_decimal(value)
         except (TypeError, ValueError):
-            raise self.fail(f"须为数字，实为 {value!r}", [*path, key]) from None
+            raise self.fail(
+                Text("须为数字，实为 {given}", given=repr(value)), [*path, key]
+            ) from None
 
     def meta(self) -> CaseMeta:
         raw = self.document["meta"]
@@ -357,14 +438,18 @@ class _Builder:
     def indicator(self, raw: Any, path: list[str | int]) -> Indicator:
         method = raw.get("method")
         if method is not None and method not in REGISTRY:
-            known = "、".join(sorted(REGISTRY))
-            raise self.fail(f"未知评分方法 {method!r}（可用：{known}）", [*path, "method"])
+            known = listing(sorted(REGISTRY))
+            message = Text(
+                "未知评分方法 {method}（可用：{known}）", method=repr(method), known=known
+            )
+            raise self.fail(message, [*path, "method"])
         children = tuple(
             self.indicator(child, [*path, "children", i])
             for i, child in enumerate(raw.get("children", []))
         )
         if children and method is not None:
-            raise self.fail("有下级指标的指标按下级合计计分，不能再指定评分方法", [*path, "method"])
+            message = Text("有下级指标的指标按下级合计计分，不能再指定评分方法")
+            raise self.fail(message, [*path, "method"])
         return Indicator(
             name=raw["name"],
             code=raw.get("code", ""),
@@ -432,7 +517,8 @@ class _Builder:
 
     def summary(self) -> DepartmentSummary:
         if "narrative" in self.document:
-            raise self.fail("部门汇总表没有评价报告，不能填写报告文字（narrative）", ["narrative"])
+            message = Text("部门汇总表没有评价报告，不能填写报告文字（narrative）")
+            raise self.fail(message, ["narrative"])
         rows = tuple(self.row(raw, ["rows", i]) for i, raw in enumerate(self.document["rows"]))
         return DepartmentSummary(
             meta=self.meta(),

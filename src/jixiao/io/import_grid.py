@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao.core.text import Text
 from jixiao.io.cases import CaseError
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -63,7 +64,7 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    label: str  # 工作表「自评表」 / 第 2 个表格
+    label: str  # 工作表「自评表」 / 第 2 个表格 (a Text: messages show it in the page's language)
     rows: tuple[Row, ...]
     preamble: tuple[str, ...] = ()  # Word: the paragraphs just before the table
 
@@ -73,9 +74,13 @@ def read_grids(path: Path) -> list[Grid]:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix in _OLD_FORMATS:
-        raise CaseError(name, f"不支持旧版 {suffix} 格式，请先另存为 {_OLD_FORMATS[suffix]}")
+        message = Text(
+            "不支持旧版 {suffix} 格式，请先另存为 {new}", suffix=suffix, new=_OLD_FORMATS[suffix]
+        )
+        raise CaseError(name, message)
     if suffix not in SUFFIXES:
-        raise CaseError(name, f"不支持的文件类型 {suffix or '（无扩展名）'}，应为 .xlsx 或 .docx")
+        shown = suffix or Text("（无扩展名）")
+        raise CaseError(name, Text("不支持的文件类型 {suffix}，应为 .xlsx 或 .docx", suffix=shown))
     _check_size(path)
     _check_package(path)
     return _excel_grids(path) if suffix in EXCEL_SUFFIXES else _word_grids(path)
@@ -90,19 +95,22 @@ def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise CaseError(name, "文件不存在") from None
+        raise CaseError(name, Text("文件不存在")) from None
     except OSError as error:
-        raise CaseError(name, f"无法读取（{error.strerror}）") from None
+        raise CaseError(name, Text("无法读取（{reason}）", reason=str(error.strerror))) from None
     if path.is_dir():
-        raise CaseError(name, "是文件夹而不是文件")
+        raise CaseError(name, Text("是文件夹而不是文件"))
     if size == 0:
-        raise CaseError(name, "文件是空的（0 字节）")
+        raise CaseError(name, Text("文件是空的（0 字节）"))
     if size > MAX_BYTES:
-        raise CaseError(
-            name,
-            f"文件过大（{_megabytes(size)}，{size} 字节），上限 {_megabytes(MAX_BYTES)}；"
+        message = Text(
+            "文件过大（{size}，{size_bytes} 字节），上限 {limit}；"
             "自评表通常只有几十 KB，请确认选对了文件",
+            size=_megabytes(size),
+            size_bytes=str(size),
+            limit=_megabytes(MAX_BYTES),
         )
+        raise CaseError(name, message)
 
 
 def _kind(path: Path) -> str:
@@ -112,18 +120,23 @@ def _kind(path: Path) -> str:
 def _check_package(path: Path) -> None:
     """An Office file is a zip: refuse what is not one, and what would unpack too large."""
     name, kind = str(path), _kind(path)
-    hint = f"文件已损坏或不是 {kind} 文件（{path.suffix.lower()}）"
-    if kind == "Excel":
-        hint += "；旧版 .xls 请先在 Excel 中另存为 .xlsx"
     try:
         with zipfile.ZipFile(path) as package:
             unpacked = sum(member.file_size for member in package.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise CaseError(name, f"无法打开：{hint}") from None
-    if unpacked > MAX_UNPACKED:
-        raise CaseError(
-            name, f"解压后过大（{_megabytes(unpacked)}，上限 {_megabytes(MAX_UNPACKED)}）"
+        hint = Text(
+            "文件已损坏或不是 {kind} 文件（{suffix}）", kind=kind, suffix=path.suffix.lower()
         )
+        if kind == "Excel":
+            hint = Text("{hint}；旧版 .xls 请先在 Excel 中另存为 .xlsx", hint=hint)
+        raise CaseError(name, Text("无法打开：{hint}", hint=hint)) from None
+    if unpacked > MAX_UNPACKED:
+        message = Text(
+            "解压后过大（{size}，上限 {limit}）",
+            size=_megabytes(unpacked),
+            limit=_megabytes(MAX_UNPACKED),
+        )
+        raise CaseError(name, message)
 
 
 # Excel -------------------------------------------------------------------------------------
@@ -145,7 +158,7 @@ def _excel_grids(path: Path) -> list[Grid]:
                 workbook.close()
     except Exception:  # openpyxl raises many types for a damaged package
         raise CaseError(
-            str(path), "无法打开：文件已损坏或不是 Excel 文件；旧版 .xls 请先另存为 .xlsx"
+            str(path), Text("无法打开：文件已损坏或不是 Excel 文件；旧版 .xls 请先另存为 .xlsx")
         ) from None
 
 
@@ -194,7 +207,7 @@ def _sheet_grid(workbook: Any, sheet: Any) -> Grid:
         for r in range(top, bottom):
             for c in range(left, right):
                 anchors[(r, c)] = (top, left)
-    return Grid(f"工作表「{sheet.title}」", _rows(values, anchors))
+    return Grid(Text("工作表「{name}」", name=sheet.title), _rows(values, anchors))
 
 
 class _NumberFormats:
@@ -290,7 +303,7 @@ def _word_grids(path: Path) -> list[Grid]:
             document = docx.Document(str(path))
             blocks = list(document.iter_inner_content())
     except Exception:  # python-docx raises many types for a damaged package
-        raise CaseError(str(path), "无法打开：文件已损坏或不是 Word 文件（.docx）") from None
+        raise CaseError(str(path), Text("无法打开：文件已损坏或不是 Word 文件（.docx）")) from None
     grids: list[Grid] = []
     paragraphs: list[str] = []
     for block in blocks:
@@ -316,7 +329,7 @@ def _table_grid(table: Any, index: int, preamble: tuple[str, ...]) -> Grid:
             cells.append(Cell(clean_text(cell.text), origin))
         cells.extend(Cell("", (r, len(cells) + i)) for i in range(row.grid_cols_after))
         rows.append(Row(r + 1, tuple(cells)))
-    return Grid(f"第 {index} 个表格", tuple(rows), preamble)
+    return Grid(Text("第 {index} 个表格", index=str(index)), tuple(rows), preamble)
 
 
 # Text --------------------------------------------------------------------------------------

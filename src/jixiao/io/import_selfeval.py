@@ -29,8 +29,9 @@ import yaml
 from jixiao.core.case import Case, DepartmentSummary
 from jixiao.core.targets import Comparator
 from jixiao.core.targets import parse as parse_target
+from jixiao.core.text import Text
 from jixiao.io import cases
-from jixiao.io.cases import CaseError
+from jixiao.io.cases import CaseError, listing
 from jixiao.io.import_grid import SUFFIXES, Grid, Row, read_grids
 
 CASE_SUFFIXES = cases.SUFFIXES + SUFFIXES
@@ -316,21 +317,34 @@ def import_file(path: Path | str, table: int | None = None) -> Imported:
 def import_grids(grids: list[Grid], path: Path, table: int | None = None) -> Imported:
     name = str(path)
     if not grids:
-        raise CaseError(name, "Word 文件中没有表格，自评表须是 Word 表格")
+        raise CaseError(name, Text("Word 文件中没有表格，自评表须是 Word 表格"))
     if all(not grid.rows for grid in grids):
-        raise CaseError(name, "文件中没有任何内容（所有工作表都是空的）")
+        raise CaseError(name, Text("文件中没有任何内容（所有工作表都是空的）"))
     tables = _find_tables(grids)
     if not tables:
-        searched = "、".join(grid.label for grid in grids if grid.rows)
-        every = "都" if len([grid for grid in grids if grid.rows]) > 1 else ""
-        raise CaseError(
-            name,
-            f"没有找到项目支出绩效自评表：{searched}中{every}没有含“三级指标”“年度指标值/实际完成值”"
-            "“分值/得分”的表头行",
-        )
+        labels = [grid.label for grid in grids if grid.rows]
+        searched = listing(labels)
+        if len(labels) > 1:
+            message = Text(
+                "没有找到项目支出绩效自评表：{searched}中都没有含“三级指标”“年度指标值/实际完成值”"
+                "“分值/得分”的表头行",
+                searched=searched,
+            )
+        else:
+            message = Text(
+                "没有找到项目支出绩效自评表：{searched}中没有含“三级指标”“年度指标值/实际完成值”"
+                "“分值/得分”的表头行",
+                searched=searched,
+            )
+        raise CaseError(name, message)
     index = table or 1
     if not 1 <= index <= len(tables):
-        raise CaseError(name, f"文件中只有 {len(tables)} 张自评表，没有第 {index} 张")
+        message = Text(
+            "文件中只有 {count} 张自评表，没有第 {index} 张",
+            count=str(len(tables)),
+            index=str(index),
+        )
+        raise CaseError(name, message)
     chosen = tables[index - 1]
     reader = _Reader(name, chosen, path.name)
     document = reader.document()
@@ -386,7 +400,12 @@ class _Reader:
     # errors
 
     def fail(self, grid: Grid, row: Row, message: str, column: str = "") -> CaseError:
-        return CaseError(self.file, f"{grid.label}：{message}", row.number, column)
+        return CaseError(
+            self.file,
+            Text("{where}：{message}", where=grid.label, message=message),
+            row.number,
+            column,
+        )
 
     def number_at(self, row: Row, column: int | None, allowed: Iterable[str] = ("分",)) -> Any:
         if column is None:
@@ -396,9 +415,8 @@ class _Reader:
             return number(text, allowed)
         except _UnreadableError:
             header = self.table.columns.headers.get(column, "")
-            raise self.fail(
-                self.table.grid, row, f"“{header}”一栏的“{text}”不是可识别的数字", header
-            ) from None
+            message = Text("“{header}”一栏的“{text}”不是可识别的数字", header=header, text=text)
+            raise self.fail(self.table.grid, row, message, header) from None
 
     # the document
 
@@ -490,9 +508,9 @@ class _Reader:
             try:
                 return _amount(text, in_yuan)
             except _UnreadableError:
-                raise self.fail(
-                    grid, row, f"“{headers[column]}”一栏的“{text}”不是可识别的金额", headers[column]
-                ) from None
+                header = headers[column]
+                message = Text("“{header}”一栏的“{text}”不是可识别的金额", header=header, text=text)
+                raise self.fail(grid, row, message, header) from None
 
         def plain_number(row: Row, column: int | None, allowed: tuple[str, ...]) -> Any:
             if column is None:
@@ -501,9 +519,9 @@ class _Reader:
             try:
                 return number(text, allowed)
             except _UnreadableError:
-                raise self.fail(
-                    grid, row, f"“{headers[column]}”一栏的“{text}”不是可识别的数字", headers[column]
-                ) from None
+                header = headers[column]
+                message = Text("“{header}”一栏的“{text}”不是可识别的数字", header=header, text=text)
+                raise self.fail(grid, row, message, header) from None
 
         budget: dict[str, Any] = {}
         sources: dict[str, Decimal] = {}
@@ -567,9 +585,9 @@ class _Reader:
         try:
             value = number(text, ("%",))
         except _UnreadableError:
-            raise self.fail(
-                grid, row, f"“{headers[column]}”一栏的“{text}”不是可识别的比率", headers[column]
-            ) from None
+            header = headers[column]
+            message = Text("“{header}”一栏的“{text}”不是可识别的比率", header=header, text=text)
+            raise self.fail(grid, row, message, header) from None
         if value is None or "%" in key(text) or value > 1:
             return value
         # 0.8989 without a percent sign: a fraction when the amounts say so.
@@ -662,7 +680,8 @@ class _Reader:
         roots = root.plain_children()
         if not any(_has_leaf(r) for r in roots):
             header = table.grid.rows[table.header]
-            raise self.fail(table.grid, header, "表头下面没有任何指标行（三级指标及其分值）")
+            message = Text("表头下面没有任何指标行（三级指标及其分值）")
+            raise self.fail(table.grid, header, message)
         if execution is not None:
             roots.insert(0, execution)
             self.leaves += 1
@@ -704,7 +723,8 @@ class _Reader:
         score = self.number_at(row, columns.get(SCORE))
         if weight is None:
             header = self.header(WEIGHT)
-            raise self.fail(self.table.grid, row, f"指标“{name}”没有填写{header}", header)
+            message = Text("指标“{name}”没有填写{header}", name=name, header=header)
+            raise self.fail(self.table.grid, row, message, header)
         method, lower_is_better = choose_method(name, target, parent.name)
         leaf: dict[str, Any] = {"name": name}
         if target:
@@ -736,7 +756,8 @@ class _Reader:
             weight = weight_in_label
         if weight is None:
             header = self.header(WEIGHT)
-            raise self.fail(self.table.grid, row, f"“{name}”没有填写{header}", header)
+            message = Text("“{name}”没有填写{header}", name=name, header=header)
+            raise self.fail(self.table.grid, row, message, header)
         indicator: dict[str, Any] = {"name": name, "weight": weight, "method": "execution"}
         score = self.number_at(row, columns.get(SCORE))
         if score is not None:
@@ -756,12 +777,12 @@ class _Reader:
                 value = _amount(row.text(column), in_yuan=False)
             except _UnreadableError:
                 header = columns.headers.get(column, role)
-                raise self.fail(
-                    self.table.grid,
-                    row,
-                    f"执行率行“{header}”一栏的“{row.text(column)}”不是可识别的金额",
-                    header,
-                ) from None
+                message = Text(
+                    "执行率行“{header}”一栏的“{text}”不是可识别的金额",
+                    header=header,
+                    text=row.text(column),
+                )
+                raise self.fail(self.table.grid, row, message, header) from None
             if value is not None:
                 budget[field_name] = value
         return indicator, budget

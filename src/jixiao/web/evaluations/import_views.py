@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jixiao.core.audit import Severity
 from jixiao.core.case import Case
 from jixiao.core.review import TableReport
+from jixiao.core.text import Text
 from jixiao.io.cases import CaseError, from_document, plain
 from jixiao.io.import_selfeval import Imported, import_file
 from jixiao.web.evaluations.services import import_document, score_case
@@ -134,6 +135,8 @@ def _upload_page(
     error: CaseError | str | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The upload form, with why the last upload was refused; the template shows a core
+    message (a :class:`Text`) in the page's language (``|localize``)."""
     context: dict[str, Any] = {"form": form, "error": error}
     if isinstance(error, CaseError):
         context["case_error"] = error
@@ -166,7 +169,7 @@ def _import_upload(request: HttpRequest, owners: QuerySet[Organisation]) -> Http
         imported = _parse(upload, name)
         case = from_document(plain(imported.document), name)
         if not isinstance(case, Case):
-            raise CaseError(name, "只能导入评价表")
+            raise CaseError(name, Text("只能导入评价表"))
         report = score_case(case, name)
     except CaseError as error:
         return _upload_page(request, form, error=dataclasses.replace(error, file=name), status=400)

@@ -17,6 +17,7 @@ from jixiao.core.money import ZERO, to_decimal
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
 from jixiao.core.scoring import REGISTRY, MethodInputError
+from jixiao.core.text import Text
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain, read_document
 from jixiao.web.evaluations.models import Evaluation
@@ -32,7 +33,7 @@ def rules_for(case: Case) -> RuleSet:
 def build_case(evaluation: Evaluation) -> Case:
     document = from_document(evaluation.document, f"评价 {evaluation.pk}")
     if not isinstance(document, Case):
-        raise CaseError(f"评价 {evaluation.pk}", "不是评价表")
+        raise CaseError(f"评价 {evaluation.pk}", Text("不是评价表"))
     return document
 
 
@@ -47,7 +48,14 @@ def score_case(case: Case, name: str) -> TableReport:
     try:
         return review(case, rules_for(case))
     except (RuleSetError, MethodInputError) as error:
-        raise CaseError(name, str(error)) from None
+        raise CaseError(name, message_of(error)) from None
+
+
+def message_of(error: Exception) -> str:
+    """An exception's message for the user, kept a core :class:`Text` (translatable) when the
+    core wrote one (``str()`` of an exception would turn it into a plain string)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, Text) else str(error)
 
 
 def _store_figures(evaluation: Evaluation, report: TableReport) -> None:
@@ -66,7 +74,7 @@ def import_document(document: Any, owner: Organisation, *, name: str = "") -> Ev
     data = plain(document)
     case = from_document(data, name or "上传的评价表")
     if not isinstance(case, Case):
-        raise CaseError(name, "只能导入评价表（type: evaluation）")
+        raise CaseError(name, Text("只能导入评价表（type: evaluation）"))
     meta = case.meta
     evaluation = Evaluation(
         owner=owner,
@@ -98,7 +106,12 @@ EDITABLE_FIELDS = (
 
 
 class EditError(Exception):
-    """A change that cannot be made; ``str()`` is the Chinese message for the user."""
+    """A change that cannot be made; ``str()`` is the Chinese message for the user (a core
+    :class:`Text` when it came from a case file's check: ``localize`` shows it in English)."""
+
+    def __str__(self) -> str:
+        first = self.args[0] if len(self.args) == 1 else None
+        return first if isinstance(first, Text) else super().__str__()
 
 
 class VersionConflictError(EditError):
@@ -166,9 +179,7 @@ def update_row(
     try:
         case = from_document(document, evaluation.title)
     except CaseError as error:
-        raise EditError(
-            error.message + (f"（字段 {error.field}）" if error.field else "")
-        ) from None
+        raise EditError(error.with_field()) from None
     if not isinstance(case, Case):
         raise EditError("不是评价表")
     _store_figures(evaluation, review(case, rules_for(case)))
@@ -375,11 +386,9 @@ def _change_tree(
             raise EditError("不是评价表")
         report = review(case, rules_for(case))
     except CaseError as error:
-        raise EditError(
-            error.message + (f"（字段 {error.field}）" if error.field else "")
-        ) from None
+        raise EditError(error.with_field()) from None
     except (RuleSetError, MethodInputError) as error:
-        raise EditError(str(error)) from None
+        raise EditError(message_of(error)) from None
     _store_figures(evaluation, report)
     evaluation.document = document
     evaluation.version += 1
@@ -595,9 +604,7 @@ def save_narrative(
     try:
         from_document(document, evaluation.title)
     except CaseError as error:
-        raise EditError(
-            error.message + (f"（字段 {error.field}）" if error.field else "")
-        ) from None
+        raise EditError(error.with_field()) from None
     evaluation.document = document
     evaluation.version += 1
     evaluation.save(update_fields=["document", "version", "updated_at"])
@@ -657,11 +664,9 @@ def update_row_facts(
             raise EditError("不是评价表")
         report = review(case, rules_for(case))
     except CaseError as error:
-        raise EditError(
-            error.message + (f"（字段 {error.field}）" if error.field else "")
-        ) from None
+        raise EditError(error.with_field()) from None
     except (RuleSetError, MethodInputError) as error:
-        raise EditError(str(error)) from None
+        raise EditError(message_of(error)) from None
     _store_figures(evaluation, report)
     evaluation.document = document
     evaluation.version += 1

@@ -1,0 +1,99 @@
+"""A refused 自评表 upload explains itself in the page's language: English when the user chose
+English (the core's message translated, the file, row and column named), Chinese by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from web_world import World
+
+from jixiao.web.evaluations.models import Evaluation
+from selfeval_tables import write_xlsx, zhuzhou
+
+UPLOAD = "/evaluations/import/"
+
+
+def choose(client: Client, language: str) -> None:
+    response = client.post("/i18n/setlang/", {"language": language, "next": UPLOAD})
+    assert response.status_code == 302
+
+
+def bad_table(tmp_path: Path) -> tuple[bytes, int]:
+    """The 株洲 table with the 分值 of one indicator written as words; the sheet row it is on."""
+    layout = zhuzhou()
+    row = next(r for r, cells in enumerate(layout.rows) if "交办解决企业问题" in cells)
+    layout.rows[row][6] = "五分"
+    return write_xlsx(tmp_path / "bad.xlsx", layout).read_bytes(), row + 1
+
+
+def post(client: Client, owner: int, name: str, content: bytes) -> tuple[int, str]:
+    data = {"owner": owner, "upload": SimpleUploadedFile(name, content)}
+    response = client.post(UPLOAD, data)
+    return response.status_code, response.content.decode()
+
+
+def test_an_unreadable_cell_is_explained_in_english(world: World, login, tmp_path: Path) -> None:
+    content, line = bad_table(tmp_path)
+    client = login(world.owner)
+    choose(client, "en")
+    before = Evaluation.objects.count()
+    status, html = post(client, world.department.pk, "bad-table.xlsx", content)
+    assert status == 400, html
+    assert '<html lang="en">' in html
+    assert "Sheet" in html or "sheet" in html
+    assert "“五分” in the “分值” column is not a number that can be read" in html, html
+    assert "不是可识别的数字" not in html and "工作表" not in html
+    assert "bad-table.xlsx" in html and f"row {line}" in html and "分值" in html
+    assert Evaluation.objects.count() == before
+
+
+def test_the_same_upload_is_explained_in_chinese_by_default(
+    world: World, login, tmp_path: Path
+) -> None:
+    content, line = bad_table(tmp_path)
+    client = login(world.owner)
+    choose(client, "zh-hans")
+    status, html = post(client, world.department.pk, "坏表.xlsx", content)
+    assert status == 400, html
+    assert "工作表「" in html and "：“分值”一栏的“五分”不是可识别的数字" in html, html
+    assert "坏表.xlsx" in html and f"第 {line} 行" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "cannot open it: the file is damaged or not a valid Excel file"),
+        ("zh-hans", "无法打开：文件已损坏或不是 Excel 文件"),
+    ],
+)
+def test_a_damaged_workbook_is_explained_in_the_chosen_language(
+    world: World, login, language: str, expected: str
+) -> None:
+    client = login(world.owner)
+    choose(client, language)
+    status, html = post(client, world.department.pk, "broken.xlsx", b"PK\x03\x04" + b"\x00" * 200)
+    assert status == 400 and expected in html, html
+    assert "broken.xlsx" in html
+
+
+def test_a_workbook_without_a_table_names_the_sheets_in_english(
+    world: World, login, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = "说明"
+    book.active["A1"] = "这里没有自评表"
+    book.create_sheet("附表")["B2"] = "也没有"
+    path = tmp_path / "no-table.xlsx"
+    book.save(path)
+    client = login(world.owner)
+    choose(client, "en")
+    status, html = post(client, world.department.pk, "no-table.xlsx", path.read_bytes())
+    assert status == 400, html
+    assert "no project expenditure self-evaluation form found: none of" in html, html
+    assert "sheet “说明”, sheet “附表” has a header row" in html, html
