@@ -5,6 +5,7 @@ app translates (jixiao.web.core_text)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,12 +21,27 @@ from jixiao.core.allocation import (
     Rule,
     allocate,
 )
-from jixiao.core.text import Text
+from jixiao.core.pilots.deadlines import Deadline, Status, period_label, periods
+from jixiao.core.pilots.errors import PilotError
+from jixiao.core.pilots.evidence import check_evidence
+from jixiao.core.pilots.institutions import (
+    Catalogue,
+    Institution,
+    ServiceOffer,
+    check_catalogue,
+    require_approvable,
+)
+from jixiao.core.pilots.programme import Programme, ServiceType
+from jixiao.core.pilots.reviews import Action, Review
+from jixiao.core.pilots.schedule import SEED_003_SCHEDULE
+from jixiao.core.pilots.wording import joined
+from jixiao.core.text import Text, render
 from jixiao.io.allocation_file import AllocationFileError, from_document
 from jixiao.io.allocation_import import import_candidates
 from jixiao.io.cases import CaseError
 
 D = Decimal
+S = ServiceType
 
 
 def raised(action: Callable[[], object], kind: type[Exception] = Exception) -> Exception:
@@ -146,3 +162,68 @@ def test_allocation_import_errors_are_text(
     error = raised(lambda: import_candidates(path, numeric=["余额"]), CaseError)
     assert isinstance(error, CaseError)
     assert_text(error.message, template, chinese)
+
+
+# Pilots ------------------------------------------------------------------------------------
+
+
+def test_a_catalogue_breach_is_text() -> None:
+    catalogue = Catalogue(
+        (Institution("甲公司", (ServiceOffer(S.RECRUITMENT, "招聘会", D("0.6"), D("0.5")),)),)
+    )
+    too_few, above = check_catalogue(catalogue, [S.RECRUITMENT])
+    assert_text(
+        too_few.message,
+        "“{service}”类服务机构仅 {count} 家，原则上不少于 {minimum} 家（工作指南三（三））",
+        "“人才招聘”类服务机构仅 1 家，原则上不少于 2 家（工作指南三（三））",
+    )
+    assert isinstance(too_few.message, Text)
+    assert isinstance(too_few.message.args["service"], Text)  # the label is translated too
+    assert_text(
+        above.message,
+        "“{institution}”的“{product}”价格 {price} 万元高于市场参考价 {market} 万元"
+        "（工作指南三（三））",
+        "“甲公司”的“招聘会”价格 0.6 万元高于市场参考价 0.5 万元（工作指南三（三））",
+    )
+    error = raised(lambda: require_approvable(catalogue, [S.RECRUITMENT], {}), PilotError)
+    assert isinstance(error, PilotError)
+    assert_text(
+        error.message,
+        "服务机构清单不符合要求，须说明理由后方可审核通过：{listed}",
+        f"服务机构清单不符合要求，须说明理由后方可审核通过：{too_few.message}；{above.message}",
+    )
+    assert_text(str(error), error.message.template, str(error.message))
+
+
+def test_joined_keeps_each_part_and_the_chinese_separator() -> None:
+    items = [Text("缺少{part}", part="甲"), "乙", Text("丙")]
+    assert joined(items) == "缺少甲；乙；丙"
+    assert joined(items, "、") == "缺少甲、乙、丙"
+    assert joined([]) == ""
+    assert joined(["单独"]) == "单独"
+    english = {"缺少{part}": "Missing: {part}", "{first}；{rest}": "{first}; {rest}", "丙": "C"}
+    assert render(joined(items), lambda t: english.get(t, t)) == "Missing: 甲; 乙; C"
+
+
+def test_a_deadline_title_is_text() -> None:
+    programme = Programme("园区精准服务试点", date(2023, 1, 1), date(2024, 12, 31))
+    [rule] = [r for r in SEED_003_SCHEDULE if r.code == "quarterly_report"]
+    deadline = Deadline("k", rule, "园区", "县", date(2023, 4, 10), "", periods(programme, 3)[0])
+    assert_text(
+        deadline.title,
+        "{title}（{period}）",
+        "绩效目标完成情况表（季报）（2023年第1季度）",
+    )
+    assert period_label(date(2023, 1, 1), date(2023, 6, 30)) == "2023年上半年"
+    assert_text(period_label(date(2023, 7, 1), date(2023, 12, 31)), "{year}年度", "2023年度")
+    assert Status.DUE.label == "待办" and isinstance(Status.DUE.label, Text)
+
+
+def test_a_refused_record_is_text() -> None:
+    error = raised(lambda: Review().advance(Action.RETURN, date(2023, 5, 1)), PilotError)
+    assert isinstance(error, PilotError)
+    assert_text(error.message, "当前状态为“{state}”，不能{action}", "当前状态为“草稿”，不能退回")
+    check = check_evidence(S.TRAINING, D("1"), (), date(2023, 1, 1), date(2024, 12, 31))
+    first = check.messages()[0]
+    assert_text(first, "缺少{kind}（附件1）", str(first))
+    assert str(first).startswith("缺少") and str(first).endswith("（附件1）")

@@ -3,16 +3,23 @@ pilots read in English on the pages; in Chinese (the default) they are as before
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
+from web_world import make_user
 
 from jixiao.web.allocations import demo as allocation_demo
 from jixiao.web.allocations.models import AllocationRun
+from jixiao.web.orgs.models import Organisation
+from jixiao.web.orgs.roles import Role
+from jixiao.web.pilots import demo as pilot_demo
+from jixiao.web.pilots.models import Park
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +113,113 @@ def test_a_bad_factor_weight_reads_in_english(world, login, run: AllocationRun) 
     assert "The weights of the allocation factors must sum to 1, got 0.5" in (
         response.content.decode()
     )
+
+
+# Pilots ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pilots:
+    park: Park
+    other: Park
+    editor: Any
+    other_editor: Any
+    county: Any
+
+
+@pytest.fixture
+def pilots(db: None) -> Pilots:
+    orgs: dict[str, Organisation] = {}
+    pilot_demo.load(orgs)
+    other = "示例县数字经济产业园"
+    return Pilots(
+        park=Park.objects.get(owner__name=pilot_demo.PARK),
+        other=Park.objects.get(owner__name=other),
+        editor=make_user("park_editor", orgs[pilot_demo.PARK], Role.EDITOR),
+        other_editor=make_user("other_park", orgs[other], Role.EDITOR),
+        county=make_user("county_reviewer", orgs["示例县经济和信息化局"], Role.REVIEWER),
+    )
+
+
+CATALOGUE_ENTRY = {
+    "institution": "示例人力资源公司",
+    "service": "recruitment",
+    "product": "招聘会",
+    "price": "0.6",
+    "market_price": "0.5",
+    "unit": "次",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            [
+                "The price of “招聘会” from “示例人力资源公司”, 0.6 (10k yuan), is above the market"
+                " reference price, 0.5 (10k yuan) (guide 3(3))",
+                "Only 1 institutions offer “Recruitment”",
+                "Cannot be approved: Only 1 institutions offer “Recruitment”; in principle at least 2"
+                " (guide 3(3)), and no reason is given; Only 0 institutions",
+            ],
+        ),
+        (
+            "zh-hans",
+            [
+                "“示例人力资源公司”的“招聘会”价格 0.6 万元高于市场参考价 0.5 万元（工作指南三（三））",
+                "“人才招聘”类服务机构仅 1 家",
+                "不能审核通过：“人才招聘”类服务机构仅 1 家，原则上不少于 2 家（工作指南三（三）），且未说明理由；"
+                "“企业诊断”类服务机构仅 0 家",
+            ],
+        ),
+    ],
+)
+def test_the_breaches_of_a_pilot_plan(
+    pilots: Pilots, login: Any, language: str, words: list[str]
+) -> None:
+    editor = in_language(login(pilots.other_editor), language)
+    editor.post(reverse("pilots:catalogue_add", args=[pilots.other.pk]), CATALOGUE_ENTRY)
+    page = editor.get(reverse("pilots:plan", args=[pilots.other.pk])).content.decode()
+    editor.post(reverse("pilots:plan_action", args=[pilots.other.pk]), {"action": "submit"})
+    county = in_language(login(pilots.county), language)
+    refused = county.post(
+        reverse("pilots:plan_action", args=[pilots.other.pk]), {"action": "approve"}, follow=True
+    )
+    page += refused.content.decode()
+    for word in words:
+        assert word in page
+    if language == "en":
+        assert "高于市场参考价" not in page and "类服务机构仅" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "The money may not pay for Wages (guide 4(4): the provincial incentive money"),
+        ("zh-hans", "资金不得用于人员工资（工作指南四（四）：省级财政激励资金专款专用"),
+    ],
+)
+def test_a_refused_service_record(pilots: Pilots, login: Any, language: str, words: str) -> None:
+    editor = in_language(login(pilots.editor), language)
+    record = {
+        "ref": "P-2023-09",
+        "service": "training",
+        "on": "2023-07-20",
+        "cost": "0.8",
+        "institution": "示例职业技能培训学校",
+        "sessions": "1",
+        "enterprise_visits": "30",
+        "use": "wages",
+    }
+    page = editor.post(reverse("pilots:records", args=[pilots.park.pk]), record).content.decode()
+    assert words in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Target progress table (quarterly) (Q"), ("zh-hans", "绩效目标完成情况表（季报）（")],
+)
+def test_the_pilot_to_do_list(pilots: Pilots, login: Any, language: str, words: str) -> None:
+    page = in_language(login(pilots.editor), language).get(reverse("pilots:home"))
+    assert words in page.content.decode()

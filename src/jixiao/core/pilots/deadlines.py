@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from jixiao.core.pilots.programme import Programme
 from jixiao.core.pilots.schedule import DeadlineRule, Party
+from jixiao.core.text import Text
 
 
 def month_end(year: int, month: int) -> date:
@@ -42,14 +43,19 @@ def periods(programme: Programme, months: int) -> tuple[tuple[date, date], ...]:
 
 def period_label(start: date, end: date) -> str:
     months = (end.year - start.year) * 12 + end.month - start.month + 1
+    year = str(start.year)
     if start.day == 1 and end == month_end(end.year, end.month):
         if months == 3 and start.month % 3 == 1:
-            return f"{start.year}年第{start.month // 3 + 1}季度"
+            return Text("{year}年第{quarter}季度", year=year, quarter=str(start.month // 3 + 1))
         if months == 6 and start.month in (1, 7):
-            return f"{start.year}年上半年" if start.month == 1 else f"{start.year}年度"
+            return (
+                Text("{year}年上半年", year=year)
+                if start.month == 1
+                else Text("{year}年度", year=year)
+            )
         if months == 12 and start.month == 1:
-            return f"{start.year}年度"
-    return f"{start.isoformat()}至{end.isoformat()}"
+            return Text("{year}年度", year=year)
+    return Text("{start}至{end}", start=start.isoformat(), end=end.isoformat())
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +70,12 @@ class Deadline:
 
     @property
     def title(self) -> str:
-        parts = [self.rule.title]
+        title = self.rule.title
         if self.period is not None and not self.rule.once:
-            parts.append(f"（{period_label(*self.period)}）")
+            title = Text("{title}（{period}）", title=title, period=period_label(*self.period))
         if self.subject:
-            parts.append(f"：{self.subject}")
-        return "".join(parts)
+            title = Text("{title}：{subject}", title=title, subject=self.subject)
+        return title
 
 
 def _dates(rule: DeadlineRule, programme: Programme) -> list[tuple[date, tuple[date, date] | None]]:
@@ -122,9 +128,15 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"upcoming": "未到期", "due": "待办", "overdue": "已逾期", "done": "已完成"}[
-            self.value
-        ]
+        return _STATUS_LABELS[self.value]
+
+
+_STATUS_LABELS = {
+    "upcoming": Text("未到期"),
+    "due": Text("待办"),
+    "overdue": Text("已逾期"),
+    "done": Text("已完成"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ from jixiao.core.pilots.flows import FlowKind, MoneyFlow
 from jixiao.core.pilots.programme import CENT, Park, PreciseTarget, Programme, ServiceType
 from jixiao.core.pilots.records import ServiceRecord, percent, tally
 from jixiao.core.pilots.tranches import TrancheLedger
+from jixiao.core.pilots.wording import joined
+from jixiao.core.text import Text
 
 MAX_TEXT = 5000  # characters in one narrative cell
 
@@ -70,7 +72,15 @@ class MidTermTable:
 
 def _text(value: str, what: str) -> str:
     if len(value) > MAX_TEXT:
-        raise PilotError("text_too_long", f"{what}过长（{len(value)} 字，上限 {MAX_TEXT} 字）")
+        raise PilotError(
+            "text_too_long",
+            Text(
+                "{what}过长（{length} 字，上限 {limit} 字）",
+                what=what,
+                length=str(len(value)),
+                limit=str(MAX_TEXT),
+            ),
+        )
     return value
 
 
@@ -87,8 +97,8 @@ def mid_term_table(
     held = tuple(r for r in records if r.on <= day)
     told = narratives or {}
     for service, narrative in told.items():
-        _text(narrative.measures, f"“{service.label}”的工作举措")
-        _text(narrative.results, f"“{service.label}”的成效和案例")
+        _text(narrative.measures, Text("“{service}”的工作举措", service=service.label))
+        _text(narrative.results, Text("“{service}”的成效和案例", service=service.label))
     public = []
     for target in park.targets.public:
         done = tally(r for r in held if r.service is target.service)
@@ -117,7 +127,7 @@ def mid_term_table(
         day,
         tuple(public),
         tuple(precise),
-        _text(mechanism, "长效机制成果"),
+        _text(mechanism, Text("长效机制成果")),
     )
 
 
@@ -131,7 +141,7 @@ class Measure(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"notice": "通报", "cut": "扣减", "recover": "收回"}[self.value]
+        return {"notice": Text("通报"), "cut": Text("扣减"), "recover": Text("收回")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ class FinalDecision:
 
     @property
     def labels(self) -> str:
-        return "、".join(m.label for m in Measure if m in self.measures) or "无"
+        return joined((m.label for m in Measure if m in self.measures), "、") or Text("无")
 
 
 def final_decision(
@@ -162,26 +172,45 @@ def final_decision(
     if on <= programme.end:
         raise PilotError(
             "final_too_early",
-            f"实施期满2年（{programme.end}）后方可开展终期绩效评价（工作指南五（三））",
+            Text(
+                "实施期满2年（{day}）后方可开展终期绩效评价（工作指南五（三））",
+                day=str(programme.end),
+            ),
         )
     if chosen and not grounds.strip():
-        raise PilotError("no_grounds", "采取通报、扣减或收回措施须说明依据")
+        raise PilotError("no_grounds", Text("采取通报、扣减或收回措施须说明依据"))
     for amount, measure in ((cut, Measure.CUT), (recovery, Measure.RECOVER)):
         if amount < ZERO or amount % CENT:
-            raise PilotError("bad_amount", f"{measure.label}金额须为非负数，最多精确到分")
+            raise PilotError(
+                "bad_amount", Text("{measure}金额须为非负数，最多精确到分", measure=measure.label)
+            )
         if (amount > ZERO) != (measure in chosen):
             raise PilotError(
-                "amount_mismatch", f"选择“{measure.label}”时须填写大于0的金额，未选择时金额须为0"
+                "amount_mismatch",
+                Text(
+                    "选择“{measure}”时须填写大于0的金额，未选择时金额须为0",
+                    measure=measure.label,
+                ),
             )
     if cut > ledger.unpaid:
         raise PilotError(
-            "cut_too_large", f"扣减金额 {fmt(cut)} 万元超过尚未拨付的资金 {fmt(ledger.unpaid)} 万元"
+            "cut_too_large",
+            Text(
+                "扣减金额 {cut} 万元超过尚未拨付的资金 {unpaid} 万元",
+                cut=fmt(cut),
+                unpaid=fmt(ledger.unpaid),
+            ),
         )
     if recovery > ledger.paid_total:
         raise PilotError(
             "recovery_too_large",
-            f"收回金额 {fmt(recovery)} 万元超过已拨付的资金 {fmt(ledger.paid_total)} 万元",
+            Text(
+                "收回金额 {recovery} 万元超过已拨付的资金 {paid} 万元",
+                recovery=fmt(recovery),
+                paid=fmt(ledger.paid_total),
+            ),
         )
+
     decision = FinalDecision(ledger.park, on, chosen, grounds.strip(), cut, recovery)
     flow = None
     if recovery > ZERO:

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from jixiao.core.money import ZERO
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.programme import ServiceType
+from jixiao.core.text import Text
 
 
 class EvidenceKind(StrEnum):
@@ -55,32 +56,35 @@ class EvidenceKind(StrEnum):
             if key in (kind.value, kind.label):
                 return kind
         known = "、".join(k.label for k in cls)
-        raise PilotError("unknown_evidence", f"未知佐证资料 {text!r}（可用：{known}）")
+        raise PilotError(
+            "unknown_evidence",
+            Text("未知佐证资料 {given}（可用：{known}）", given=repr(text), known=known),
+        )
 
 
 EVIDENCE_LABELS = {
-    EvidenceKind.MEETING_NOTICE: "会议通知",
-    EvidenceKind.SIGN_IN: "签到单",
-    EvidenceKind.EVENT_NOTICE: "活动通知",
-    EvidenceKind.EVENT_PHOTOS: "活动照片",
-    EvidenceKind.INVOICE: "费用发票",
-    EvidenceKind.AGENCY_LIST: "代办清单",
-    EvidenceKind.AGENCY_MANDATE: "代办委托书",
-    EvidenceKind.AGREEMENT: "服务协议",
-    EvidenceKind.SAFETY_LEDGER: "安全生产检查记录台账",
-    EvidenceKind.DIAGNOSIS_REPORT: "诊断报告",
-    EvidenceKind.ENTERPRISE_STATEMENT: "企业开具证明",
-    EvidenceKind.SERVICE_PHOTOS: "服务照片",
-    EvidenceKind.REPORT_OR_CERTIFICATE: "报告或证书",
-    EvidenceKind.CONSULTING_REPORT: "咨询报告",
-    EvidenceKind.STANDARD_TEXT: "标准文本",
-    EvidenceKind.RESULT_PROOF: "成果证明",
-    EvidenceKind.TALENT_PROOF: "高端人才证明材料",
-    EvidenceKind.SOCIAL_INSURANCE: "社保单",
-    EvidenceKind.PATENT: "专利证书",
-    EvidenceKind.ACCEPTANCE_REPORT: "终期（中期）验收报告",
-    EvidenceKind.TITLE_DOCUMENT: "称号认定文件",
-    EvidenceKind.OTHER: "其他证明材料",
+    EvidenceKind.MEETING_NOTICE: Text("会议通知"),
+    EvidenceKind.SIGN_IN: Text("签到单"),
+    EvidenceKind.EVENT_NOTICE: Text("活动通知"),
+    EvidenceKind.EVENT_PHOTOS: Text("活动照片"),
+    EvidenceKind.INVOICE: Text("费用发票"),
+    EvidenceKind.AGENCY_LIST: Text("代办清单"),
+    EvidenceKind.AGENCY_MANDATE: Text("代办委托书"),
+    EvidenceKind.AGREEMENT: Text("服务协议"),
+    EvidenceKind.SAFETY_LEDGER: Text("安全生产检查记录台账"),
+    EvidenceKind.DIAGNOSIS_REPORT: Text("诊断报告"),
+    EvidenceKind.ENTERPRISE_STATEMENT: Text("企业开具证明"),
+    EvidenceKind.SERVICE_PHOTOS: Text("服务照片"),
+    EvidenceKind.REPORT_OR_CERTIFICATE: Text("报告或证书"),
+    EvidenceKind.CONSULTING_REPORT: Text("咨询报告"),
+    EvidenceKind.STANDARD_TEXT: Text("标准文本"),
+    EvidenceKind.RESULT_PROOF: Text("成果证明"),
+    EvidenceKind.TALENT_PROOF: Text("高端人才证明材料"),
+    EvidenceKind.SOCIAL_INSURANCE: Text("社保单"),
+    EvidenceKind.PATENT: Text("专利证书"),
+    EvidenceKind.ACCEPTANCE_REPORT: Text("终期（中期）验收报告"),
+    EvidenceKind.TITLE_DOCUMENT: Text("称号认定文件"),
+    EvidenceKind.OTHER: Text("其他证明材料"),
 }
 
 # 备注1: the kinds whose date must fall inside the implementation period.
@@ -202,10 +206,14 @@ class EvidenceCheck:
         return not (self.missing or self.undated or self.out_of_period)
 
     def messages(self) -> tuple[str, ...]:
-        result = [f"缺少{kind.label}（附件1）" for kind in self.missing]
-        result += [f"{kind.label}未注明日期（附件1备注1）" for kind in self.undated]
+        result: list[str] = [Text("缺少{kind}（附件1）", kind=k.label) for k in self.missing]
+        result += [Text("{kind}未注明日期（附件1备注1）", kind=k.label) for k in self.undated]
         result += [
-            f"{e.kind.label}日期 {e.dated} 不在两年实施期间内（附件1备注1）"
+            Text(
+                "{kind}日期 {dated} 不在两年实施期间内（附件1备注1）",
+                kind=e.kind.label,
+                dated=str(e.dated),
+            )
             for e in self.out_of_period
         ]
         return tuple(result)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from jixiao.core.money import ZERO
 from jixiao.core.pilots.errors import PilotError
+from jixiao.core.text import Text
 
 
 class FlowKind(StrEnum):
@@ -20,7 +21,7 @@ class FlowKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return "拨付" if self is FlowKind.TRANCHE else "收回"
+        return Text("拨付") if self is FlowKind.TRANCHE else Text("收回")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,12 @@ class MoneyFlow:
 
     def __post_init__(self) -> None:
         if self.amount <= ZERO:
-            raise PilotError("bad_amount", f"{self.kind.label}金额须大于0")
+            tranche = self.kind is FlowKind.TRANCHE
+            raise PilotError(
+                "bad_amount", Text("拨付金额须大于0") if tranche else Text("收回金额须大于0")
+            )
         if not self.reason.strip():
-            raise PilotError("no_reason", f"{self.kind.label}须记录依据")
+            tranche = self.kind is FlowKind.TRANCHE
+            raise PilotError(
+                "no_reason", Text("拨付须记录依据") if tranche else Text("收回须记录依据")
+            )

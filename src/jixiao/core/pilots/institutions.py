@@ -14,6 +14,8 @@ from enum import StrEnum
 from jixiao.core.money import ZERO, fmt
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.programme import ServiceType
+from jixiao.core.pilots.wording import joined
+from jixiao.core.text import Text
 
 MIN_INSTITUTIONS = 2
 
@@ -30,7 +32,9 @@ class ServiceOffer:
 
     def __post_init__(self) -> None:
         if self.price < ZERO or self.market_price < ZERO:
-            raise PilotError("negative_price", f"“{self.product}”的价格不能为负数")
+            raise PilotError(
+                "negative_price", Text("“{product}”的价格不能为负数", product=self.product)
+            )
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Catalogue:
         names = [i.name for i in self.institutions]
         for name in names:
             if names.count(name) > 1:
-                raise PilotError("duplicate_institution", f"服务机构“{name}”重复")
+                raise PilotError("duplicate_institution", Text("服务机构“{name}”重复", name=name))
 
     def providers(self, service: ServiceType) -> tuple[Institution, ...]:
         return tuple(i for i in self.institutions if i.offers_service(service))
@@ -84,8 +88,13 @@ def check_catalogue(catalogue: Catalogue, services: Iterable[ServiceType]) -> tu
                     BreachKind.TOO_FEW,
                     service,
                     f"{BreachKind.TOO_FEW.value}/{service.value}",
-                    f"“{service.label}”类服务机构仅 {count} 家，原则上不少于 {MIN_INSTITUTIONS} 家"
-                    "（工作指南三（三））",
+                    Text(
+                        "“{service}”类服务机构仅 {count} 家，原则上不少于 {minimum} 家"
+                        "（工作指南三（三））",
+                        service=service.label,
+                        count=str(count),
+                        minimum=str(MIN_INSTITUTIONS),
+                    ),
                 )
             )
     for institution in catalogue.institutions:
@@ -96,8 +105,14 @@ def check_catalogue(catalogue: Catalogue, services: Iterable[ServiceType]) -> tu
                         BreachKind.ABOVE_MARKET,
                         offer.service,
                         f"{BreachKind.ABOVE_MARKET.value}/{institution.name}/{offer.product}",
-                        f"“{institution.name}”的“{offer.product}”价格 {fmt(offer.price)} 万元"
-                        f"高于市场参考价 {fmt(offer.market_price)} 万元（工作指南三（三））",
+                        Text(
+                            "“{institution}”的“{product}”价格 {price} 万元"
+                            "高于市场参考价 {market} 万元（工作指南三（三））",
+                            institution=institution.name,
+                            product=offer.product,
+                            price=fmt(offer.price),
+                            market=fmt(offer.market_price),
+                        ),
                         institution.name,
                     )
                 )
@@ -118,7 +133,8 @@ def require_approvable(
 ) -> None:
     blocking = blocking_breaches(catalogue, services, justifications)
     if blocking:
-        listed = "；".join(b.message for b in blocking)
+        listed = joined(b.message for b in blocking)
         raise PilotError(
-            "catalogue_breach", f"服务机构清单不符合要求，须说明理由后方可审核通过：{listed}"
+            "catalogue_breach",
+            Text("服务机构清单不符合要求，须说明理由后方可审核通过：{listed}", listed=listed),
         )

@@ -17,6 +17,7 @@ from enum import StrEnum
 from jixiao.core.money import ZERO, fmt
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule
+from jixiao.core.text import Text
 
 CENT = Decimal("0.000001")  # one 分, in 万元
 
@@ -27,7 +28,7 @@ class Category(StrEnum):
 
     @property
     def label(self) -> str:
-        return "普惠性公共服务" if self is Category.PUBLIC else "精准化个性服务"
+        return Text("普惠性公共服务") if self is Category.PUBLIC else Text("精准化个性服务")
 
 
 class ServiceType(StrEnum):
@@ -69,29 +70,32 @@ class ServiceType(StrEnum):
             if key in (service.value, service.label, f"{service.label}服务"):
                 return service
         known = "、".join(s.label for s in cls)
-        raise PilotError("unknown_service", f"未知服务项目 {text!r}（可用：{known}）")
+        raise PilotError(
+            "unknown_service",
+            Text("未知服务项目 {given}（可用：{known}）", given=repr(text), known=known),
+        )
 
 
 SERVICE_LABELS = {
-    ServiceType.POLICY_BRIEFING: "政策宣贯",
-    ServiceType.ADMIN_AGENCY: "政务代办",
-    ServiceType.RECRUITMENT: "人才招聘",
-    ServiceType.TRAINING: "业务培训",
-    ServiceType.EXHIBITION: "组织展会展览",
-    ServiceType.SAFETY_GUIDANCE: "安全生产指导",
-    ServiceType.FINANCING: "融资对接",
-    ServiceType.DIAGNOSIS: "企业诊断",
-    ServiceType.COMPLIANCE: "规范提升",
-    ServiceType.MANAGEMENT: "管理提升",
-    ServiceType.STANDARDISATION: "标准化建设",
-    ServiceType.SUPPLY_CHAIN: "产业链对接",
-    ServiceType.RESEARCH: "产学研合作",
-    ServiceType.TALENT: "人才引育",
-    ServiceType.LEGAL: "法律",
-    ServiceType.INTELLECTUAL_PROPERTY: "知识产权",
-    ServiceType.DIGITAL: "数字化改造",
-    ServiceType.APPLICATION: "申报",
-    ServiceType.OTHER: "其他",
+    ServiceType.POLICY_BRIEFING: Text("政策宣贯"),
+    ServiceType.ADMIN_AGENCY: Text("政务代办"),
+    ServiceType.RECRUITMENT: Text("人才招聘"),
+    ServiceType.TRAINING: Text("业务培训"),
+    ServiceType.EXHIBITION: Text("组织展会展览"),
+    ServiceType.SAFETY_GUIDANCE: Text("安全生产指导"),
+    ServiceType.FINANCING: Text("融资对接"),
+    ServiceType.DIAGNOSIS: Text("企业诊断"),
+    ServiceType.COMPLIANCE: Text("规范提升"),
+    ServiceType.MANAGEMENT: Text("管理提升"),
+    ServiceType.STANDARDISATION: Text("标准化建设"),
+    ServiceType.SUPPLY_CHAIN: Text("产业链对接"),
+    ServiceType.RESEARCH: Text("产学研合作"),
+    ServiceType.TALENT: Text("人才引育"),
+    ServiceType.LEGAL: Text("法律"),
+    ServiceType.INTELLECTUAL_PROPERTY: Text("知识产权"),
+    ServiceType.DIGITAL: Text("数字化改造"),
+    ServiceType.APPLICATION: Text("申报"),
+    ServiceType.OTHER: Text("其他"),
 }
 PUBLIC_SERVICES = tuple(list(ServiceType)[:7])
 PRECISE_SERVICES = tuple(list(ServiceType)[7:])
@@ -105,7 +109,11 @@ class EnterpriseClass(StrEnum):
 
     @property
     def label(self) -> str:
-        return "发展初期企业" if self is EnterpriseClass.EARLY_STAGE else "专精特新方向企业"
+        return (
+            Text("发展初期企业")
+            if self is EnterpriseClass.EARLY_STAGE
+            else Text("专精特新方向企业")
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,18 +157,31 @@ class TargetList:
         seen: set[ServiceType] = set()
         for service in self.services:
             if service in seen:
-                raise PilotError("duplicate_target", f"绩效目标清单中“{service.label}”重复")
+                raise PilotError(
+                    "duplicate_target",
+                    Text("绩效目标清单中“{service}”重复", service=service.label),
+                )
             seen.add(service)
         for p in self.public:
             if p.service.category is not Category.PUBLIC:
-                raise PilotError("wrong_category", f"“{p.service.label}”不是普惠性公共服务项目")
+                raise PilotError(
+                    "wrong_category",
+                    Text("“{service}”不是普惠性公共服务项目", service=p.service.label),
+                )
             if p.sessions < 0 or p.enterprise_visits < 0:
-                raise PilotError("negative_target", f"“{p.service.label}”的目标不能为负数")
+                raise PilotError(
+                    "negative_target", Text("“{service}”的目标不能为负数", service=p.service.label)
+                )
         for q in self.precise:
             if q.service.category is not Category.PRECISE:
-                raise PilotError("wrong_category", f"“{q.service.label}”不是精准化个性服务项目")
+                raise PilotError(
+                    "wrong_category",
+                    Text("“{service}”不是精准化个性服务项目", service=q.service.label),
+                )
             if q.quantity < ZERO:
-                raise PilotError("negative_target", f"“{q.service.label}”的目标不能为负数")
+                raise PilotError(
+                    "negative_target", Text("“{service}”的目标不能为负数", service=q.service.label)
+                )
 
     def public_target(self, service: ServiceType) -> PublicTarget | None:
         return next((p for p in self.public if p.service is service), None)
@@ -182,7 +203,7 @@ class TargetState(StrEnum):
 
     @property
     def label(self) -> str:
-        return "草稿" if self is TargetState.DRAFT else "已审核锁定"
+        return Text("草稿") if self is TargetState.DRAFT else Text("已审核锁定")
 
 
 class ChangeState(StrEnum):
@@ -197,10 +218,10 @@ class ChangeState(StrEnum):
 
 
 CHANGE_LABELS = {
-    ChangeState.PENDING: "待县（市、区）审核",
-    ChangeState.APPROVED: "县（市、区）已同意，待报省",
-    ChangeState.REPORTED: "已报省经信厅、省财政厅",
-    ChangeState.REJECTED: "县（市、区）不同意",
+    ChangeState.PENDING: Text("待县（市、区）审核"),
+    ChangeState.APPROVED: Text("县（市、区）已同意，待报省"),
+    ChangeState.REPORTED: Text("已报省经信厅、省财政厅"),
+    ChangeState.REJECTED: Text("县（市、区）不同意"),
 }
 
 # (state, action) → next state: the whole workflow of a change request.
@@ -209,9 +230,9 @@ CHANGE_TRANSITIONS = {
     (ChangeState.PENDING, "reject"): ChangeState.REJECTED,
     (ChangeState.APPROVED, "report"): ChangeState.REPORTED,
 }
-ACTION_LABELS = {"approve": "审核同意", "reject": "退回", "report": "报省"}
+ACTION_LABELS = {"approve": Text("审核同意"), "reject": Text("退回"), "report": Text("报省")}
 
-LOCKED_MESSAGE = (
+LOCKED_MESSAGE = Text(
     "绩效目标清单和试点企业名单已审核锁定，园区不得擅自调整（工作指南五（五））；"
     "如需调整，请提交调整申请，经县（市、区）经信部门会同财政部门同意后报省经信厅、省财政厅。"
 )
@@ -235,10 +256,18 @@ class ChangeRequest:
             verb = ACTION_LABELS.get(action, action)
             raise PilotError(
                 "bad_transition",
-                f"调整申请 {self.number} 当前状态为“{self.state.label}”，不能{verb}",
+                Text(
+                    "调整申请 {number} 当前状态为“{state}”，不能{action}",
+                    number=str(self.number),
+                    state=self.state.label,
+                    action=verb,
+                ),
             )
         if on < self.requested_on:
-            raise PilotError("bad_date", f"调整申请 {self.number} 的处理日期早于提交日期")
+            raise PilotError(
+                "bad_date",
+                Text("调整申请 {number} 的处理日期早于提交日期", number=str(self.number)),
+            )
         if action == "report":
             return replace(self, state=nxt, reported_on=on)
         return replace(self, state=nxt, decided_on=on, decision_note=note)
@@ -269,7 +298,7 @@ class TargetBook:
 
     def approve(self, on: date) -> TargetBook:
         if self.locked:
-            raise PilotError("already_approved", "绩效目标清单已审核通过")
+            raise PilotError("already_approved", Text("绩效目标清单已审核通过"))
         return replace(self, state=TargetState.APPROVED, approved_on=on)
 
     def request_change(
@@ -280,11 +309,13 @@ class TargetBook:
         on: date,
     ) -> TargetBook:
         if not self.locked:
-            raise PilotError("not_locked", "绩效目标清单尚未审核锁定，可直接修改，无需调整申请")
+            raise PilotError(
+                "not_locked", Text("绩效目标清单尚未审核锁定，可直接修改，无需调整申请")
+            )
         if not reason.strip():
-            raise PilotError("no_reason", "调整申请须说明调整理由")
+            raise PilotError("no_reason", Text("调整申请须说明调整理由"))
         if any(c.state is ChangeState.PENDING for c in self.changes):
-            raise PilotError("change_pending", "已有一项调整申请待县（市、区）审核")
+            raise PilotError("change_pending", Text("已有一项调整申请待县（市、区）审核"))
         chosen = self.enterprises if enterprises is None else tuple(enterprises)
         request = ChangeRequest(len(self.changes) + 1, targets, chosen, reason.strip(), on)
         return replace(self, changes=(*self.changes, request))
@@ -293,7 +324,7 @@ class TargetBook:
         """The county approves or rejects, then reports upward; an approval takes effect."""
         request = self.change(number)
         if action == "reject" and not note.strip():
-            raise PilotError("no_reason", "退回调整申请须说明理由")
+            raise PilotError("no_reason", Text("退回调整申请须说明理由"))
         updated = request.advance(action, on, note)
         changes = tuple(updated if c.number == number else c for c in self.changes)
         book = replace(self, changes=changes)
@@ -305,7 +336,7 @@ class TargetBook:
         for request in self.changes:
             if request.number == number:
                 return request
-        raise PilotError("no_change", f"没有编号为 {number} 的调整申请")
+        raise PilotError("no_change", Text("没有编号为 {number} 的调整申请", number=str(number)))
 
     @property
     def unreported(self) -> tuple[ChangeRequest, ...]:
@@ -337,10 +368,11 @@ class Park:
 
     def __post_init__(self) -> None:
         if self.money <= ZERO:
-            raise PilotError("bad_money", f"园区“{self.name}”的激励资金须大于0")
+            raise PilotError("bad_money", Text("园区“{name}”的激励资金须大于0", name=self.name))
         if self.money % CENT:
             raise PilotError(
-                "bad_money", f"园区“{self.name}”的激励资金最多精确到分（0.000001万元）"
+                "bad_money",
+                Text("园区“{name}”的激励资金最多精确到分（0.000001万元）", name=self.name),
             )
 
     @property
@@ -376,19 +408,22 @@ class Programme:
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
-            raise PilotError("bad_period", "试点实施周期的结束日期须晚于开始日期")
+            raise PilotError("bad_period", Text("试点实施周期的结束日期须晚于开始日期"))
         codes = [rule.code for rule in self.schedule]
         for code in codes:
             if codes.count(code) > 1:
-                raise PilotError("duplicate_deadline", f"期限表中“{code}”重复")
+                raise PilotError("duplicate_deadline", Text("期限表中“{code}”重复", code=code))
         names = [p.name for p in self.parks]
         for name in names:
             if names.count(name) > 1:
-                raise PilotError("duplicate_park", f"园区“{name}”重复")
+                raise PilotError("duplicate_park", Text("园区“{name}”重复", name=name))
         for county in self.counties:
             for park in county.parks:
                 if park.county != county.name:
-                    raise PilotError("wrong_county", f"园区“{park.name}”不属于“{county.name}”")
+                    raise PilotError(
+                        "wrong_county",
+                        Text("园区“{park}”不属于“{county}”", park=park.name, county=county.name),
+                    )
 
     @property
     def parks(self) -> tuple[Park, ...]:
@@ -398,13 +433,13 @@ class Programme:
         for park in self.parks:
             if park.name == name:
                 return park
-        raise PilotError("no_park", f"没有名为“{name}”的试点园区")
+        raise PilotError("no_park", Text("没有名为“{name}”的试点园区", name=name))
 
     def county(self, name: str) -> County:
         for county in self.counties:
             if county.name == name:
                 return county
-        raise PilotError("no_county", f"没有名为“{name}”的县（市、区）")
+        raise PilotError("no_county", Text("没有名为“{name}”的县（市、区）", name=name))
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end

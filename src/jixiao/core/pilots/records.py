@@ -19,6 +19,8 @@ from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.evidence import Evidence, EvidenceCheck, check_evidence
 from jixiao.core.pilots.institutions import Catalogue
 from jixiao.core.pilots.programme import Category, Park, Programme, ServiceType
+from jixiao.core.pilots.wording import joined
+from jixiao.core.text import Text
 
 
 class Use(StrEnum):
@@ -36,13 +38,13 @@ class Use(StrEnum):
 
 
 USE_LABELS = {
-    Use.SERVICE: "为企业提供服务",
-    Use.PARK_CONSTRUCTION: "园区自身建设改造",
-    Use.RUNNING_COSTS: "工作经费",
-    Use.WAGES: "人员工资",
-    Use.UNRELATED: "与试点工作目标任务无关的事项",
+    Use.SERVICE: Text("为企业提供服务"),
+    Use.PARK_CONSTRUCTION: Text("园区自身建设改造"),
+    Use.RUNNING_COSTS: Text("工作经费"),
+    Use.WAGES: Text("人员工资"),
+    Use.UNRELATED: Text("与试点工作目标任务无关的事项"),
 }
-FORBIDDEN_RULE = (
+FORBIDDEN_RULE = Text(
     "工作指南四（四）：省级财政激励资金专款专用，不得用于园区自身建设改造、工作经费、"
     "人员工资等与试点工作目标任务无关的事项"
 )
@@ -84,8 +86,10 @@ class Problem:
 
 class RecordRefusedError(PilotError):
     def __init__(self, ref: str, problems: tuple[Problem, ...]) -> None:
-        listed = "；".join(p.message for p in problems)
-        super().__init__(problems[0].code, f"服务记录 {ref} 不能保存：{listed}")
+        listed = joined(p.message for p in problems)
+        super().__init__(
+            problems[0].code, Text("服务记录 {ref} 不能保存：{listed}", ref=ref, listed=listed)
+        )
         self.problems = problems
 
 
@@ -102,23 +106,34 @@ def check_record(
         add(
             "date_outside_period",
             "on",
-            f"服务日期 {record.on} 不在试点实施周期（{programme.start}至{programme.end}）内"
-            "（工作指南三（二））",
+            Text(
+                "服务日期 {on} 不在试点实施周期（{start}至{end}）内（工作指南三（二））",
+                on=str(record.on),
+                start=str(programme.start),
+                end=str(programme.end),
+            ),
         )
     if record.cost < ZERO:
-        add("negative_cost", "cost", "费用不能为负数")
+        add("negative_cost", "cost", Text("费用不能为负数"))
     if record.use is not Use.SERVICE:
-        add("forbidden_use", "use", f"资金不得用于{record.use.label}（{FORBIDDEN_RULE}）")
+        add(
+            "forbidden_use",
+            "use",
+            Text("资金不得用于{use}（{rule}）", use=record.use.label, rule=FORBIDDEN_RULE),
+        )
     if record.service not in park.targets.services:
         add(
             "not_in_targets",
             "service",
-            f"“{record.service.label}”不在园区绩效目标清单内（工作指南四（四）：对照《绩效目标清单》使用）",
+            Text(
+                "“{service}”不在园区绩效目标清单内（工作指南四（四）：对照《绩效目标清单》使用）",
+                service=record.service.label,
+            ),
         )
     if record.sessions < 1:
-        add("bad_sessions", "sessions", "服务场次至少为1")
+        add("bad_sessions", "sessions", Text("服务场次至少为1"))
     if record.visits < 0 or record.result < ZERO:
-        add("negative_count", "enterprise_visits", "服务家次和量化成果不能为负数")
+        add("negative_count", "enterprise_visits", Text("服务家次和量化成果不能为负数"))
     if record.service.category is Category.PRECISE:
         _check_precise(record, park, add)
     if catalogue is not None and record.institution:
@@ -127,24 +142,28 @@ def check_record(
             add(
                 "institution_not_listed",
                 "institution",
-                f"服务机构“{record.institution}”不在合作服务机构清单的“{record.service.label}”类中"
-                "（工作指南三（三））",
+                Text(
+                    "服务机构“{institution}”不在合作服务机构清单的“{service}”类中"
+                    "（工作指南三（三））",
+                    institution=record.institution,
+                    service=record.service.label,
+                ),
             )
     return tuple(problems)
 
 
 def _check_precise(record: ServiceRecord, park: Park, add: Callable[[str, str, str], None]) -> None:
     if not record.enterprises:
-        add("no_enterprise", "enterprises", "精准化个性服务须注明服务的试点企业")
+        add("no_enterprise", "enterprises", Text("精准化个性服务须注明服务的试点企业"))
     for name in record.enterprises:
         if not park.is_pilot(name):
             add(
                 "not_pilot_enterprise",
                 "enterprises",
-                f"“{name}”不在园区试点企业名单内（精准化个性服务面向试点企业）",
+                Text("“{name}”不在园区试点企业名单内（精准化个性服务面向试点企业）", name=name),
             )
     if not record.institution:
-        add("no_institution", "institution", "精准化个性服务须注明服务机构")
+        add("no_institution", "institution", Text("精准化个性服务须注明服务机构"))
 
 
 def accept(

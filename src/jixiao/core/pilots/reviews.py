@@ -17,6 +17,8 @@ from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.institutions import Catalogue, blocking_breaches
 from jixiao.core.pilots.programme import ServiceType
 from jixiao.core.pilots.records import ProgressReport
+from jixiao.core.pilots.wording import joined
+from jixiao.core.text import Text
 
 
 class ReviewState(StrEnum):
@@ -28,10 +30,10 @@ class ReviewState(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "draft": "草稿",
-            "submitted": "待县审核",
-            "returned": "已退回",
-            "approved": "审核通过",
+            "draft": Text("草稿"),
+            "submitted": Text("待县审核"),
+            "returned": Text("已退回"),
+            "approved": Text("审核通过"),
         }[self.value]
 
 
@@ -42,7 +44,9 @@ class Action(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"submit": "提交", "return": "退回", "approve": "审核通过"}[self.value]
+        return {"submit": Text("提交"), "return": Text("退回"), "approve": Text("审核通过")}[
+            self.value
+        ]
 
 
 TRANSITIONS = {
@@ -73,14 +77,25 @@ class Review:
         nxt = TRANSITIONS.get((self.state, action))
         if nxt is None:
             raise PilotError(
-                "bad_transition", f"当前状态为“{self.state.label}”，不能{action.label}"
+                "bad_transition",
+                Text(
+                    "当前状态为“{state}”，不能{action}", state=self.state.label, action=action.label
+                ),
             )
         if self.steps and on < self.steps[-1].on:
-            raise PilotError("bad_date", f"{action.label}日期 {on} 早于上一步 {self.steps[-1].on}")
+            raise PilotError(
+                "bad_date",
+                Text(
+                    "{action}日期 {on} 早于上一步 {previous}",
+                    action=action.label,
+                    on=str(on),
+                    previous=str(self.steps[-1].on),
+                ),
+            )
         if action is Action.RETURN and not note.strip():
-            raise PilotError("no_reason", "退回须说明原因")
+            raise PilotError("no_reason", Text("退回须说明原因"))
         if action is Action.APPROVE and blockers:
-            raise PilotError("blocked", f"不能审核通过：{'；'.join(blockers)}")
+            raise PilotError("blocked", Text("不能审核通过：{listed}", listed=joined(blockers)))
         return replace(self, state=nxt, steps=(*self.steps, Step(action, on, note.strip())))
 
     @property
@@ -107,23 +122,26 @@ class ServicePlan:
 
 
 PLAN_PARTS = {
-    "schedule": "服务详细计划和进度安排",
-    "fund_use": "资金使用方式",
-    "internal_rules": "资金内部管理制度",
+    "schedule": Text("服务详细计划和进度安排"),
+    "fund_use": Text("资金使用方式"),
+    "internal_rules": Text("资金内部管理制度"),
 }
 
 
 def plan_blockers(plan: ServicePlan, services: tuple[ServiceType, ...]) -> tuple[str, ...]:
     """What keeps the county from approving the plan of a park using ``services``."""
     missing = [label for key, label in PLAN_PARTS.items() if not str(getattr(plan, key)).strip()]
-    result = [f"缺少{label}" for label in missing]
+    result: list[str] = [Text("缺少{part}", part=label) for label in missing]
     if not plan.catalogue.institutions:
-        result.append("缺少合作服务机构清单")
+        result.append(Text("缺少合作服务机构清单"))
     breaches = blocking_breaches(plan.catalogue, services, plan.justifications)
-    result += [f"{b.message}，且未说明理由" for b in breaches]
+    result += [Text("{breach}，且未说明理由", breach=b.message) for b in breaches]
     return tuple(result)
 
 
 def report_blockers(report: ProgressReport) -> tuple[str, ...]:
     """A quarterly report is approved only when every record of the quarter has its evidence."""
-    return tuple(f"服务记录 {ref}：{'、'.join(messages)}" for ref, messages in report.gaps)
+    return tuple(
+        Text("服务记录 {ref}：{gaps}", ref=ref, gaps=joined(messages, "、"))
+        for ref, messages in report.gaps
+    )

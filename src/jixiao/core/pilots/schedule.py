@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from jixiao.core.pilots.errors import PilotError
+from jixiao.core.text import Text
 
 
 class Party(StrEnum):
@@ -29,9 +30,9 @@ class Party(StrEnum):
 
 
 PARTY_LABELS = {
-    Party.PARK: "试点园区",
-    Party.COUNTY: "县（市、区）经信部门、财政部门",
-    Party.PROVINCE: "省经信厅、省财政厅",
+    Party.PARK: Text("试点园区"),
+    Party.COUNTY: Text("县（市、区）经信部门、财政部门"),
+    Party.PROVINCE: Text("省经信厅、省财政厅"),
 }
 
 
@@ -65,17 +66,24 @@ class DeadlineRule:
         if fixed == (self.period_months is not None):
             raise PilotError(
                 "bad_schedule",
-                f"期限“{self.title}”须填写固定月日（month/day）或周期（period_months）之一",
+                Text(
+                    "期限“{title}”须填写固定月日（month/day）或周期（period_months）之一",
+                    title=self.title,
+                ),
             )
         if fixed:
             try:
                 date(2000, self.month or 0, self.day or 0)  # 2000 is a leap year: 02-29 is fine
             except ValueError:
-                raise PilotError("bad_schedule", f"期限“{self.title}”的月日不是有效日期") from None
+                raise PilotError(
+                    "bad_schedule", Text("期限“{title}”的月日不是有效日期", title=self.title)
+                ) from None
         if (self.period_months is not None and self.period_months < 1) or min(
             self.due_months_after, self.remind_days
         ) < 0:
-            raise PilotError("bad_schedule", f"期限“{self.title}”的周期或月数不能为负数或0")
+            raise PilotError(
+                "bad_schedule", Text("期限“{title}”的周期或月数不能为负数或0", title=self.title)
+            )
 
 
 # Seed 003, transcribed. The seed gives no due date for the evaluations themselves (“实施期满1年
@@ -83,14 +91,18 @@ class DeadlineRule:
 # the province may change.
 SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
     DeadlineRule(
-        "liaison_list", "联络员名单（附件3）", Party.COUNTY, Party.PROVINCE, "五（一）", 4, 18
+        "liaison_list", Text("联络员名单（附件3）"), Party.COUNTY, Party.PROVINCE, "五（一）", 4, 18
     ),
-    DeadlineRule("service_plan", "园区服务计划", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
-    DeadlineRule("fund_use_plan", "资金使用方案", Party.PARK, Party.COUNTY, "三（一）", 4, 25),
-    DeadlineRule("payment_plan", "资金拨付方案", Party.COUNTY, Party.PROVINCE, "四（一）", 4, 30),
+    DeadlineRule("service_plan", Text("园区服务计划"), Party.PARK, Party.COUNTY, "三（一）", 4, 25),
+    DeadlineRule(
+        "fund_use_plan", Text("资金使用方案"), Party.PARK, Party.COUNTY, "三（一）", 4, 25
+    ),
+    DeadlineRule(
+        "payment_plan", Text("资金拨付方案"), Party.COUNTY, Party.PROVINCE, "四（一）", 4, 30
+    ),
     DeadlineRule(
         "quarterly_report",
-        "绩效目标完成情况表（季报）",
+        Text("绩效目标完成情况表（季报）"),
         Party.PARK,
         Party.COUNTY,
         "三（五）",
@@ -98,7 +110,7 @@ SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         "half_year_summary",
-        "试点工作总结材料",
+        Text("试点工作总结材料"),
         Party.COUNTY,
         Party.PROVINCE,
         "五（四）",
@@ -108,7 +120,7 @@ SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         "mid_term_evaluation",
-        "中期绩效评价（附件2）",
+        Text("中期绩效评价（附件2）"),
         Party.COUNTY,
         Party.PROVINCE,
         "五（三）",
@@ -120,7 +132,7 @@ SEED_003_SCHEDULE: tuple[DeadlineRule, ...] = (
     ),
     DeadlineRule(
         "final_evaluation",
-        "终期绩效评价",
+        Text("终期绩效评价"),
         Party.PROVINCE,
         Party.PROVINCE,
         "五（三）",

@@ -18,10 +18,11 @@ from jixiao.core.pilots.deadlines import add_months
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.flows import FlowKind, MoneyFlow
 from jixiao.core.pilots.programme import CENT, Park, Programme
+from jixiao.core.text import Text
 
 FIRST_SHARE = Decimal("0.30")
 SECOND_MIN = Decimal("0.50")
-RULE = "工作指南四（二）"
+RULE = Text("工作指南四（二）")
 
 
 def split(
@@ -52,9 +53,9 @@ class Tranche(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "first": "首笔资金（30%）",
-            "second": "第二笔资金（50%及以上）",
-            "final": "剩余资金",
+            "first": Text("首笔资金（30%）"),
+            "second": Text("第二笔资金（50%及以上）"),
+            "final": Text("剩余资金"),
         }[self.value]
 
 
@@ -68,11 +69,13 @@ class CountyDecision:
 
     def __post_init__(self) -> None:
         if not self.grounds.strip():
-            raise PilotError("no_grounds", "须记录县（市、区）评估确定的依据")
+            raise PilotError("no_grounds", Text("须记录县（市、区）评估确定的依据"))
         if self.share < SECOND_MIN:
-            raise PilotError("share_too_small", f"第二笔资金不得少于园区资金的50%（{RULE}）")
+            raise PilotError(
+                "share_too_small", Text("第二笔资金不得少于园区资金的50%（{rule}）", rule=RULE)
+            )
         if self.share > ONE - FIRST_SHARE:
-            raise PilotError("share_too_large", "第二笔资金超过首笔拨付后的剩余资金")
+            raise PilotError("share_too_large", Text("第二笔资金超过首笔拨付后的剩余资金"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +88,9 @@ class MidTermResult:
 
     def __post_init__(self) -> None:
         if not ZERO <= self.ratio <= ONE:
-            raise PilotError("bad_ratio", "剩余资金拨付比例须在0%至100%之间")
+            raise PilotError("bad_ratio", Text("剩余资金拨付比例须在0%至100%之间"))
         if not self.grounds.strip():
-            raise PilotError("no_grounds", "须记录中期绩效评价结果作为拨付依据")
+            raise PilotError("no_grounds", Text("须记录中期绩效评价结果作为拨付依据"))
 
 
 @dataclass(frozen=True)
@@ -136,14 +139,17 @@ class TrancheLedger:
 
     def decide(self, decision: CountyDecision) -> TrancheLedger:
         if self.decision is not None:
-            raise PilotError("already_decided", "县（市、区）已作出第二笔资金的拨付决定")
+            raise PilotError("already_decided", Text("县（市、区）已作出第二笔资金的拨付决定"))
         return replace(self, decision=decision)
 
     def evaluate(self, result: MidTermResult) -> TrancheLedger:
         if result.on < self.earliest_mid_term:
             raise PilotError(
                 "mid_term_too_early",
-                f"实施期满1年（{self.earliest_mid_term}）后方可进行中期绩效评价（工作指南五（三））",
+                Text(
+                    "实施期满1年（{day}）后方可进行中期绩效评价（工作指南五（三））",
+                    day=str(self.earliest_mid_term),
+                ),
             )
         return replace(self, mid_term=result)
 
@@ -161,7 +167,9 @@ class TrancheLedger:
         grounds = self._gate(tranche, on)
         amount = self.amount(tranche)
         if amount <= ZERO:
-            raise PilotError("nothing_to_pay", f"{tranche.label}金额为0，无需拨付")
+            raise PilotError(
+                "nothing_to_pay", Text("{tranche}金额为0，无需拨付", tranche=tranche.label)
+            )
         flow = MoneyFlow(
             FlowKind.TRANCHE, self.county, self.park, amount, on, grounds, tranche.value
         )
@@ -176,40 +184,53 @@ class TrancheLedger:
 
     def _gate(self, tranche: Tranche, on: date) -> str:
         if self.paid(tranche):
-            raise PilotError("already_paid", f"{tranche.label}已拨付，不能重复拨付")
+            raise PilotError(
+                "already_paid", Text("{tranche}已拨付，不能重复拨付", tranche=tranche.label)
+            )
         if tranche is Tranche.FIRST:
             if self.plan_approved_on is None:
                 raise PilotError(
                     "plan_not_approved",
-                    f"园区服务计划和资金使用方案尚未审核通过，不能拨付{tranche.label}（{RULE}）",
+                    Text(
+                        "园区服务计划和资金使用方案尚未审核通过，不能拨付{tranche}（{rule}）",
+                        tranche=tranche.label,
+                        rule=RULE,
+                    ),
                 )
-            _not_before(on, self.plan_approved_on, "服务计划审核通过日期")
+            _not_before(on, self.plan_approved_on, Text("服务计划审核通过日期"))
             return f"服务计划和资金使用方案于 {self.plan_approved_on} 审核通过"
         if tranche is Tranche.SECOND:
             if not self.paid(Tranche.FIRST):
-                raise PilotError("first_not_paid", "首笔资金尚未拨付，不能拨付第二笔资金")
+                raise PilotError("first_not_paid", Text("首笔资金尚未拨付，不能拨付第二笔资金"))
             if self.decision is None:
                 raise PilotError(
                     "mechanism_not_confirmed",
-                    "县（市、区）经信部门会同财政部门尚未确认园区已建立工作机制并实质性推进服务工作，"
-                    f"不能拨付{tranche.label}（{RULE}）",
+                    Text(
+                        "县（市、区）经信部门会同财政部门尚未确认园区已建立工作机制并实质性推进服务工作，"
+                        "不能拨付{tranche}（{rule}）",
+                        tranche=tranche.label,
+                        rule=RULE,
+                    ),
                 )
-            _not_before(on, self.decision.on, "县（市、区）评估确定日期")
+            _not_before(on, self.decision.on, Text("县（市、区）评估确定日期"))
             return self.decision.grounds
         if not self.paid(Tranche.SECOND):
-            raise PilotError("second_not_paid", "第二笔资金尚未拨付，不能拨付剩余资金")
+            raise PilotError("second_not_paid", Text("第二笔资金尚未拨付，不能拨付剩余资金"))
         if self.mid_term is None:
             raise PilotError(
                 "mid_term_missing",
-                f"中期绩效评价（附件2）尚未完成，不能拨付剩余资金（{RULE}）",
+                Text("中期绩效评价（附件2）尚未完成，不能拨付剩余资金（{rule}）", rule=RULE),
             )
-        _not_before(on, self.mid_term.on, "中期绩效评价日期")
+        _not_before(on, self.mid_term.on, Text("中期绩效评价日期"))
         return self.mid_term.grounds
 
 
 def _not_before(on: date, gate: date, what: str) -> None:
     if on < gate:
-        raise PilotError("paid_too_early", f"拨付日期 {on} 早于{what} {gate}")
+        raise PilotError(
+            "paid_too_early",
+            Text("拨付日期 {on} 早于{what} {gate}", on=str(on), what=what, gate=str(gate)),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,10 +18,12 @@ from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.institutions import Breach
 from jixiao.core.pilots.records import Use
 from jixiao.core.pilots.tranches import Tranche
+from jixiao.web.core_text.localize import localize
 from jixiao.web.pilots.models import CatalogueEntry
 from jixiao.web.uploads import MAGIC, check_upload
 
 HUNDRED = Decimal(100)
+shown = lazy(localize, str)  # a core label in the language of the page that renders it
 DATE = forms.DateInput(attrs={"type": "date"})
 CLASS_NAMES = {
     "专精特新": core.EnterpriseClass.SPECIALISED,
@@ -52,13 +55,13 @@ class TargetsForm(forms.Form):
         for service in core.PUBLIC_SERVICES:
             found = targets.public_target(service)
             self.fields[f"{service.value}_sessions"] = forms.IntegerField(
-                label=_("%(service)s 场次") % {"service": service.label},
+                label=_("%(service)s 场次") % {"service": localize(service.label)},
                 min_value=0,
                 required=False,
                 initial=found.sessions if found else None,
             )
             self.fields[f"{service.value}_visits"] = forms.IntegerField(
-                label=_("%(service)s 家次") % {"service": service.label},
+                label=_("%(service)s 家次") % {"service": localize(service.label)},
                 min_value=0,
                 required=False,
                 initial=found.enterprise_visits if found else None,
@@ -66,20 +69,20 @@ class TargetsForm(forms.Form):
         for service in core.PRECISE_SERVICES:
             goal = targets.precise_target(service)
             self.fields[f"{service.value}_quantity"] = forms.DecimalField(
-                label=_("%(service)s 量化目标") % {"service": service.label},
+                label=_("%(service)s 量化目标") % {"service": localize(service.label)},
                 min_value=Decimal(0),
                 decimal_places=2,
                 required=False,
                 initial=goal.quantity if goal else None,
             )
             self.fields[f"{service.value}_unit"] = forms.CharField(
-                label=_("%(service)s 单位") % {"service": service.label},
+                label=_("%(service)s 单位") % {"service": localize(service.label)},
                 max_length=8,
                 required=False,
                 initial=goal.unit if goal else "家",
             )
             self.fields[f"{service.value}_description"] = forms.CharField(
-                label=_("%(service)s 目标说明") % {"service": service.label},
+                label=_("%(service)s 目标说明") % {"service": localize(service.label)},
                 max_length=200,
                 required=False,
                 initial=goal.description if goal else "",
@@ -187,7 +190,7 @@ class PlanForm(forms.Form):
             name = f"justification_{index}"
             self.breach_keys[name] = breach.key
             self.fields[name] = forms.CharField(
-                label=_("理由：%(breach)s") % {"breach": breach.message},
+                label=_("理由：%(breach)s") % {"breach": localize(breach.message)},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=(justifications or {}).get(breach.key, ""),
@@ -235,7 +238,7 @@ class RecordForm(forms.Form):
     )
     use = forms.ChoiceField(
         label=gettext_lazy("资金用途"),
-        choices=[(u.value, u.label) for u in Use],
+        choices=[(u.value, shown(u.label)) for u in Use],
         initial=Use.SERVICE.value,
     )
     note = forms.CharField(label=gettext_lazy("备注"), required=False, max_length=500)
@@ -259,7 +262,7 @@ class RecordForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(
-        label=gettext_lazy("资料类型"), choices=[(k.value, k.label) for k in EvidenceKind]
+        label=gettext_lazy("资料类型"), choices=[(k.value, shown(k.label)) for k in EvidenceKind]
     )
     dated = forms.DateField(label=gettext_lazy("资料日期"), widget=DATE, required=False)
     upload = forms.FileField(
@@ -321,7 +324,7 @@ class MidTermForm(forms.Form):
 
 class PayForm(forms.Form):
     tranche = forms.ChoiceField(
-        label=gettext_lazy("拨付批次"), choices=[(t.value, t.label) for t in Tranche]
+        label=gettext_lazy("拨付批次"), choices=[(t.value, shown(t.label)) for t in Tranche]
     )
     on = forms.DateField(label=gettext_lazy("拨付日期"), widget=DATE)
 
@@ -332,7 +335,7 @@ class FinalForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("终期绩效评价日期"), widget=DATE)
     measures = forms.MultipleChoiceField(
         label=gettext_lazy("处理措施"),
-        choices=[(m.value, m.label) for m in Measure],
+        choices=[(m.value, shown(m.label)) for m in Measure],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -372,13 +375,13 @@ class NarrativeForm(forms.Form):
         for service in services:
             found = told.get(service, Narrative())
             self.fields[f"{service.value}_measures"] = forms.CharField(
-                label=_("%(service)s 工作举措") % {"service": service.label},
+                label=_("%(service)s 工作举措") % {"service": localize(service.label)},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=found.measures,
             )
             self.fields[f"{service.value}_results"] = forms.CharField(
-                label=_("%(service)s 成效和案例") % {"service": service.label},
+                label=_("%(service)s 成效和案例") % {"service": localize(service.label)},
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=found.results,

@@ -57,6 +57,7 @@ from jixiao.core.pilots.reviews import (
 from jixiao.core.pilots.reviews import ServicePlan as CorePlan
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE, DeadlineRule, Party
 from jixiao.core.pilots.tranches import CountyDecision, MidTermResult, Tranche, TrancheLedger
+from jixiao.core.text import Text
 from jixiao.io.pilot_export import FinalReport
 from jixiao.web.history.services import log_action
 from jixiao.web.ledger.models import FlowKind as LedgerKind
@@ -284,7 +285,7 @@ def _locked_plan(park: Park) -> ServicePlan:
 
 def _require_open_catalogue(park: Park) -> None:
     if plan_of(park).state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
-        raise PilotError("plan_locked", "服务计划已提交或已审核通过，不能修改服务机构清单")
+        raise PilotError("plan_locked", Text("服务计划已提交或已审核通过，不能修改服务机构清单"))
 
 
 def core_plan(plan: ServicePlan) -> CorePlan:
@@ -545,7 +546,7 @@ PLAN_FIELDS = ("schedule", "fund_use", "internal_rules", "justifications")
 def save_plan(park: Park, values: Mapping[str, Any], user: Any) -> ServicePlan:
     plan = _locked_plan(park)
     if plan.state in (ReviewState.SUBMITTED, ReviewState.APPROVED):
-        raise PilotError("plan_locked", "服务计划已提交或已审核通过，不能修改")
+        raise PilotError("plan_locked", Text("服务计划已提交或已审核通过，不能修改"))
     before = {f: getattr(plan, f) for f in PLAN_FIELDS}
     for field in PLAN_FIELDS:
         if field in values:
@@ -620,7 +621,7 @@ def add_record(park: Park, data: RecordInput, user: Any) -> ServiceRecord:
     """Save a record the core accepts (date in the period, cost ≥ 0, an allowed use, a service
     of the list…); :class:`RecordRefusedError` names every problem and nothing is saved."""
     if park.records.filter(ref=data.ref).exists():
-        raise PilotError("duplicate_ref", f"服务记录编号 {data.ref} 已存在")
+        raise PilotError("duplicate_ref", Text("服务记录编号 {ref} 已存在", ref=data.ref))
     record = CoreRecord(
         data.ref,
         data.service,
@@ -856,7 +857,7 @@ def decide_final(
     as a money flow from the park back to the province."""
     park = Park.objects.select_for_update().select_related("owner", "county").get(pk=park.pk)
     if park.final_on is not None:
-        raise PilotError("already_decided", "已作出终期绩效评价决定")
+        raise PilotError("already_decided", Text("已作出终期绩效评价决定"))
     programme = core_programme(park.programme)
     decision, flow = final_decision(
         programme, ledger_of(park, programme), on, measures, grounds, cut, recovery
@@ -1043,7 +1044,7 @@ def mark_submitted(
         or deadline.rule.code not in MARKABLE
         or deadline.party not in parties_of(programme, member_ids)
     ):
-        raise PilotError("not_your_deadline", "该期限不存在或不由本单位报送")
+        raise PilotError("not_your_deadline", Text("该期限不存在或不由本单位报送"))
     submission, created = Submission.objects.get_or_create(
         programme=programme, key=key, defaults={"submitted_on": _today(on)}
     )
@@ -1085,7 +1086,7 @@ def upload_summary(
     half-year of the programme, by the county that owes it."""
     prog = core_programme(county.programme)
     if county.name not in parties_of(county.programme, member_ids):
-        raise PilotError("not_your_deadline", "试点工作总结材料由所在县（市、区）报送")
+        raise PilotError("not_your_deadline", Text("试点工作总结材料由所在县（市、区）报送"))
     deadline = next(
         (
             d
@@ -1095,7 +1096,11 @@ def upload_summary(
         None,
     )
     if deadline is None or deadline.period is None:
-        raise PilotError("no_such_period", f"{period_end} 不是试点实施周期内的半年期末")
+        raise PilotError(
+            "no_such_period",
+            Text("{day} 不是试点实施周期内的半年期末", day=str(period_end)),
+        )
+
     name = Path((upload.name or "").replace("\\", "/")).name[-200:] or "summary"
     suffix = Path(name).suffix.lower()
     summary = HalfYearSummary(

@@ -24,6 +24,7 @@ from jixiao.core.pilots.records import RecordRefusedError, Use
 from jixiao.core.pilots.reviews import Action, ReviewState
 from jixiao.core.pilots.tranches import Tranche, payment_plan
 from jixiao.io import pilot_export
+from jixiao.web.core_text.localize import localize
 from jixiao.web.history.services import history_of
 from jixiao.web.ledger.models import MoneyFlow
 from jixiao.web.ledger.services import source_key
@@ -119,7 +120,7 @@ def _review(request: HttpRequest, pk: int) -> Park:
 
 
 def _refused(request: HttpRequest, error: PilotError) -> None:
-    messages.error(request, str(error))
+    messages.error(request, localize(error.message))
 
 
 def _download(filename: str, mimetype: str, content: bytes) -> HttpResponse:
@@ -266,7 +267,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已保存绩效目标清单。"))
             return redirect("pilots:park", pk=park.pk)
         except PilotError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, localize(error.message))
     return render(
         request, "pilots/targets.html", {"park": park, "form": form, "locked": book.locked}
     )
@@ -312,7 +313,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已保存服务计划。"))
                 return redirect("pilots:plan", pk=park.pk)
             except PilotError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, localize(error.message))
     editable = can_edit and stored.state in (ReviewState.DRAFT, ReviewState.RETURNED)
     return render(
         request,
@@ -385,7 +386,7 @@ def plan_action(request: HttpRequest, pk: int) -> HttpResponse:
     park = _authorise_action(request, pk, action)
     try:
         services.plan_action(park, action, request.POST.get("note", ""), request.user)
-        messages.success(request, _("服务计划：%(action)s。") % {"action": action.label})
+        messages.success(request, _("服务计划：%(action)s。") % {"action": localize(action.label)})
     except PilotError as error:
         _refused(request, error)
     return redirect("pilots:plan", pk=park.pk)
@@ -437,9 +438,9 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
             except RecordRefusedError as error:
                 for problem in error.problems:
                     field = problem.field if problem.field in form.fields else None
-                    form.add_error(field, problem.message)
+                    form.add_error(field, localize(problem.message))
             except PilotError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, localize(error.message))
     programme = services.core_programme(park.programme)
     rows = [
         (r, services.evidence_check(r, programme))
@@ -536,7 +537,9 @@ def report(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             services.report_action(
                 park, start, end, action, request.POST.get("note", ""), request.user
             )
-            messages.success(request, _("季度进度报告：%(action)s。") % {"action": action.label})
+            messages.success(
+                request, _("季度进度报告：%(action)s。") % {"action": localize(action.label)}
+            )
         except PilotError as error:
             _refused(request, error)
         return redirect("pilots:report", pk=park.pk, number=number)
@@ -615,7 +618,7 @@ def tranches(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已保存。"))
                 return redirect("pilots:tranches", pk=park.pk)
             except PilotError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, localize(error.message))
     ledger = services.ledger_of(park)
     first, second, rest = ledger.planned()
     flows = {
@@ -669,7 +672,7 @@ def mid_term(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已保存。"))
                 return redirect("pilots:mid_term", pk=park.pk)
             except PilotError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, localize(error.message))
     return render(
         request,
         "pilots/mid_term.html",
@@ -728,7 +731,9 @@ def summaries(request: HttpRequest, pk: int, county: int) -> HttpResponse:
     member_ids = pilot_member_ids(request.user)
     can_upload = found.name in services.parties_of(programme, member_ids)
     periods = [d for d in services.summary_deadlines(prog, found.name) if d.period is not None]
-    choices = [(d.period[1].isoformat(), d.title) for d in periods if d.period is not None]
+    choices = [
+        (d.period[1].isoformat(), localize(d.title)) for d in periods if d.period is not None
+    ]
     form = SummaryForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -749,7 +754,7 @@ def summaries(request: HttpRequest, pk: int, county: int) -> HttpResponse:
                 messages.success(request, _("已上传试点工作总结材料。"))
                 return redirect("pilots:summaries", pk=programme.pk, county=found.pk)
             except PilotError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, localize(error.message))
     files = list(found.summaries.all())
     rows = [
         (d, [f for f in files if d.period is not None and f.period_end == d.period[1]])
