@@ -1,16 +1,21 @@
-"""A refused 自评表 upload explains itself in the page's language: English when the user chose
-English (the core's message translated, the file, row and column named), Chinese by default."""
+"""A refused 自评表 upload (and a batch-audit job) explains itself in the page's language: English
+when the user chose English (the core's message translated, the file, row and column named),
+Chinese by default."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from web_world import World
+from web_world import SEEDS, World
 
+from jixiao.core.text import Text
 from jixiao.web.evaluations.models import Evaluation
+from jixiao.web.jobs.models import Job
 from selfeval_tables import write_xlsx, zhuzhou
 
 UPLOAD = "/evaluations/import/"
@@ -97,3 +102,56 @@ def test_a_workbook_without_a_table_names_the_sheets_in_english(
     assert status == 400, html
     assert "no project expenditure self-evaluation form found: none of" in html, html
     assert "sheet “说明”, sheet “附表” has a header row" in html, html
+
+
+@pytest.fixture
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def seeds_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for seed in sorted(SEEDS.glob("*.yaml"))[:2]:
+            package.write(seed, seed.name)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "failed", "done"),
+    [
+        ("en", "broken.zip is not a valid zip archive, or it is damaged", "2 file(s) audited"),
+        ("zh-hans", "broken.zip 不是有效的 zip 压缩包，或文件已损坏", "已审核 2 个文件"),
+    ],
+)
+def test_a_batch_audit_job_explains_itself_in_the_chosen_language(
+    world: World, login, media: Path, language: str, failed: str, done: str
+) -> None:
+    client = login(world.owner)
+    choose(client, language)
+    archive = {"archive": SimpleUploadedFile("broken.zip", seeds_zip()[:200])}
+    assert client.post("/jobs/batch-audit/", archive).status_code == 302
+    job = Job.objects.get()
+    assert job.status == "failed"
+    assert job.message == "broken.zip 不是有效的 zip 压缩包，或文件已损坏"  # stored in Chinese
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert failed in page, page
+    assert failed in client.get("/jobs/").content.decode()
+
+    good = {"archive": SimpleUploadedFile("cases.zip", seeds_zip())}
+    assert client.post("/jobs/batch-audit/", good).status_code == 302
+    finished = Job.objects.exclude(pk=job.pk).get()
+    assert finished.status == "done" and finished.message == "已审核 2 个文件"
+    assert done in client.get(f"/jobs/{finished.pk}/").content.decode()
+
+
+def test_a_kept_message_is_shown_only_while_it_matches_the_stored_one(world: World) -> None:
+    job = Job(owner=world.owner, organisation=world.department, kind=Job.Kind.BATCH_AUDIT)
+    job.set_message(Text("已审核 {files} 个文件", files="3"))
+    assert job.message == "已审核 3 个文件" and type(job.message) is str
+    assert isinstance(job.shown_message, Text)
+    job.message = "别的说明"  # written without set_message: the kept template no longer applies
+    assert job.shown_message == "别的说明" and not isinstance(job.shown_message, Text)
+    job.set_message("普通说明")
+    assert "message_text" not in job.params and job.shown_message == "普通说明"

@@ -4,16 +4,50 @@ result. Who may see one is decided in orgs/permissions.py: only its owner."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.text import Text
 from jixiao.web.orgs.models import Organisation
 
 STALE_AFTER = timedelta(minutes=10)
 """A running job reports progress at least every few seconds; this long a silence means its
 worker was stopped (killed, restarted) and the job will never finish."""
+
+
+MESSAGE_TEXT = "message_text"
+"""The ``params`` key that keeps a message's template and arguments, to show it translated."""
+
+
+def text_to_json(text: Text) -> dict[str, Any]:
+    """A core :class:`Text` as JSON data (nested Texts too; other arguments as strings)."""
+    args = {
+        name: text_to_json(value) if isinstance(value, Text) else str(value)
+        for name, value in text.args.items()
+    }
+    return {"template": text.template, "args": args}
+
+
+def text_from_json(data: Any) -> Text | None:
+    """The :class:`Text` :func:`text_to_json` wrote, or None for anything else."""
+    if not isinstance(data, dict):
+        return None
+    template, given = data.get("template"), data.get("args")
+    if not isinstance(template, str) or not isinstance(given, dict):
+        return None
+    args: dict[str, Any] = {}
+    for name, value in given.items():
+        inner = text_from_json(value) if isinstance(value, dict) else value
+        if not isinstance(inner, str):
+            return None
+        args[str(name)] = inner
+    try:
+        return Text(template, **args)
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 class Job(models.Model):
@@ -59,6 +93,23 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def set_message(self, message: str) -> None:
+        """Set ``message`` (Chinese, as stored); a core :class:`Text` is also kept in ``params``
+        so that :attr:`shown_message` can be shown in the reader's language. Save ``params``."""
+        params = dict(self.params) if isinstance(self.params, dict) else {}
+        params.pop(MESSAGE_TEXT, None)
+        if isinstance(message, Text):
+            params[MESSAGE_TEXT] = text_to_json(message)
+        self.message = str.__str__(message)
+        self.params = params
+
+    @property
+    def shown_message(self) -> str:
+        """The message, a :class:`Text` again when one was kept (``|localize`` translates it)."""
+        kept = self.params.get(MESSAGE_TEXT) if isinstance(self.params, dict) else None
+        text = text_from_json(kept)
+        return text if text is not None and text == self.message else self.message
 
     @property
     def is_active(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
+from jixiao.core.text import Text
 from jixiao.io.batch_audit import BatchError, audit_zip, workbook_bytes
 from jixiao.web.jobs.bulk_export import FAILURES_NAME, BulkExportError, Choice, export_zip
 from jixiao.web.jobs.models import Job
@@ -24,17 +25,20 @@ from jixiao.web.orgs.permissions import may_run_job
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
-INTERNAL_ERROR = "处理时出现内部错误，请稍后重试或联系管理员"
-NOT_ALLOWED = "提交人已无权执行此任务（账号已停用或已不属于该单位），任务未执行"
-UPLOAD_MISSING = "上传的文件已不存在，请重新上传"
-INTERRUPTED = "任务处理中断（后台任务进程已停止或重启），请重新提交"
+# Messages are stored in Chinese; as core Texts they are also kept with their template
+# (Job.set_message), so the pages show them in the reader's language (English: the imports
+# catalog of core_text).
+INTERNAL_ERROR = Text("处理时出现内部错误，请稍后重试或联系管理员")
+NOT_ALLOWED = Text("提交人已无权执行此任务（账号已停用或已不属于该单位），任务未执行")
+UPLOAD_MISSING = Text("上传的文件已不存在，请重新上传")
+INTERRUPTED = Text("任务处理中断（后台任务进程已停止或重启），请重新提交")
 
 
 def _fail(job: Job, message: str) -> None:
     job.status = Job.Status.FAILED
-    job.message = message
+    job.set_message(message)
     job.finished = timezone.now()
-    job.save(update_fields=["status", "message", "finished"])
+    job.save(update_fields=["status", "message", "params", "finished"])
 
 
 def _discard_upload(job: Job) -> None:
@@ -109,18 +113,23 @@ def run_bulk_export(job_id: int) -> None:
                 job.owner, Choice.from_params(job.params), progress=_progress_writer(job)
             )
         except BulkExportError as error:
-            _fail(job, str(error))
+            _fail(job, _message_of(error))
             return
         job.refresh_from_db(fields=["progress_done", "progress_total"])
         job.result.save(f"{uuid.uuid4().hex}.zip", ContentFile(content), save=False)
         job.status = Job.Status.DONE
         job.finished = timezone.now()
-        job.message = (
-            f"已导出 {written} 份，{failed} 份无法导出（原因见压缩包内“{FAILURES_NAME}”）"
+        job.set_message(
+            Text(
+                "已导出 {written} 份，{failed} 份无法导出（原因见压缩包内“{name}”）",
+                written=str(written),
+                failed=str(failed),
+                name=FAILURES_NAME,
+            )
             if failed
-            else f"已导出 {written} 份"
+            else Text("已导出 {written} 份", written=str(written))
         )
-        job.save(update_fields=["result", "status", "finished", "message"])
+        job.save(update_fields=["result", "status", "finished", "message", "params"])
     except Exception:
         logger.exception("bulk export job %s failed", job_id)
         _fail(job, INTERNAL_ERROR)
@@ -155,16 +164,26 @@ def _run(job: Job) -> None:
         try:
             result = audit_zip(archive, job.upload_name or "upload.zip", progress=progress)
         except BatchError as error:
-            _fail(job, str(error))
+            _fail(job, _message_of(error))
             return
     job.refresh_from_db(fields=["progress_done", "progress_total"])
     job.result.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(workbook_bytes(result)), save=False)
     job.status = Job.Status.DONE
     job.finished = timezone.now()
-    job.message = (
-        f"已审核 {len(result.files)} 个文件，"
-        f"{len(result.unreadable)} 个无法读取（见工作簿“无法读取”表）"
+    files = str(len(result.files))
+    job.set_message(
+        Text(
+            "已审核 {files} 个文件，{unreadable} 个无法读取（见工作簿“无法读取”表）",
+            files=files,
+            unreadable=str(len(result.unreadable)),
+        )
         if result.unreadable
-        else f"已审核 {len(result.files)} 个文件"
+        else Text("已审核 {files} 个文件", files=files)
     )
-    job.save(update_fields=["result", "status", "finished", "message"])
+    job.save(update_fields=["result", "status", "finished", "message", "params"])
+
+
+def _message_of(error: Exception) -> str:
+    """The exception's message, kept a :class:`Text` when it is one (``str()`` is Chinese)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, Text) else str(error)
