@@ -155,3 +155,12 @@ def test_a_kept_message_is_shown_only_while_it_matches_the_stored_one(world: Wor
     assert job.shown_message == "别的说明" and not isinstance(job.shown_message, Text)
     job.set_message("普通说明")
     assert "message_text" not in job.params and job.shown_message == "普通说明"
+
+
+def test_the_preview_names_the_sheet_in_english(world: World, login, tmp_path: Path) -> None:
+    client = login(world.owner)
+    choose(client, "en")
+    content = write_xlsx(tmp_path / "good.xlsx", zhuzhou()).read_bytes()
+    status, html = post(client, world.department.pk, "good.xlsx", content)
+    assert status == 200, html
+    assert "good.xlsx (sheet “" in html and "工作表「" not in html, html
