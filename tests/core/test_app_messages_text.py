@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from jixiao.core import credit_code
 from jixiao.core.allocation import (
     Allocation,
     AllocationError,
@@ -35,9 +36,13 @@ from jixiao.core.pilots.programme import Programme, ServiceType
 from jixiao.core.pilots.reviews import Action, Review
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE
 from jixiao.core.pilots.wording import joined
+from jixiao.core.subsidies import Category as SubsidyCategory
+from jixiao.core.subsidies import Reason, Refusal, SubsidyError
 from jixiao.core.text import Text, render
 from jixiao.io.allocation_file import AllocationFileError, from_document
 from jixiao.io.allocation_import import import_candidates
+from jixiao.io.blacklist import BlacklistError
+from jixiao.io.blacklist import read as read_blacklist
 from jixiao.io.cases import CaseError
 
 D = Decimal
@@ -227,3 +232,42 @@ def test_a_refused_record_is_text() -> None:
     first = check.messages()[0]
     assert_text(first, "缺少{kind}（附件1）", str(first))
     assert str(first).startswith("缺少") and str(first).endswith("（附件1）")
+
+
+# Subsidies, credit codes, blacklists ---------------------------------------------------------
+
+
+def test_subsidy_messages_are_text() -> None:
+    error = raised(
+        lambda: SubsidyCategory("物流费", date(2022, 6, 30), date(2022, 1, 1), D("0.1"), D("5")),
+        SubsidyError,
+    )
+    assert_text(
+        str(error),
+        "补贴类别“{name}”的基期起始日晚于截止日",
+        "补贴类别“物流费”的基期起始日晚于截止日",
+    )
+    reason = Reason(Refusal.DUPLICATE, "物流费")
+    assert_text(
+        reason.message,
+        "重复申报：该企业已申报过“{detail}”，每家企业每类补贴只能申报一次",
+        "重复申报：该企业已申报过“物流费”，每家企业每类补贴只能申报一次",
+    )
+    checked = credit_code.check("12345")
+    assert_text(
+        checked.reason,
+        "统一社会信用代码应为18位，实际为{detail}位",
+        "统一社会信用代码应为18位，实际为5位",
+    )
+
+
+def test_a_blacklist_error_is_text() -> None:
+    content = "统一社会信用代码\n12345\n".encode()
+    error = raised(lambda: read_blacklist(content, "名单.csv"), BlacklistError)
+    assert_text(
+        str(error),
+        "{file}：第 {row} 行：{message}",
+        "名单.csv：第 2 行：统一社会信用代码应为18位，实际为5位",
+    )
+    error = raised(lambda: read_blacklist(b"", "名单.xls"), BlacklistError)
+    assert_text(str(error), "{file}：{message}", "名单.xls：只能导入 .xlsx 或 .csv 文件")

@@ -4,6 +4,8 @@ pilots read in English on the pages; in Chinese (the default) they are as before
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -11,18 +13,22 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
-from web_world import make_user
+from web_world import make_org, make_region, make_user
 
+from jixiao.core.credit_code import complete
 from jixiao.web.allocations import demo as allocation_demo
 from jixiao.web.allocations.models import AllocationRun
-from jixiao.web.orgs.models import Organisation
+from jixiao.web.orgs.models import Organisation, Region
 from jixiao.web.orgs.roles import Role
 from jixiao.web.pilots import demo as pilot_demo
 from jixiao.web.pilots.models import Park
+from jixiao.web.subsidies.models import SubsidyPolicy
 
 pytestmark = pytest.mark.django_db
 
+D = Decimal
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADINGS = ["序号", "机构名称", "小微企业贷款融资担保业务月均余额（万元）", "年化担保费率（%）"]
 
@@ -223,3 +229,68 @@ def test_a_refused_service_record(pilots: Pilots, login: Any, language: str, wor
 def test_the_pilot_to_do_list(pilots: Pilots, login: Any, language: str, words: str) -> None:
     page = in_language(login(pilots.editor), language).get(reverse("pilots:home"))
     assert words in page.content.decode()
+
+
+# Subsidies ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def subsidy_policy(db: None) -> tuple[SubsidyPolicy, Any]:
+    sichuan = make_region("四川省", Region.Level.PROVINCE)
+    jiangyou = make_region("江油市", Region.Level.COUNTY, make_region("绵阳市", 2, sichuan))
+    department = make_org("江油市工业和信息化局", Organisation.Kind.DEPARTMENT, jiangyou)
+    policy = SubsidyPolicy.objects.create(
+        owner=department, name="江油市中小微企业纾困资金", year=2022, opens_on=date(2022, 7, 24)
+    )
+    return policy, make_user("dept_reviewer", department, Role.REVIEWER)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            "名单.csv: row 3: The check character (character 18) of the unified social credit"
+            " code does not match; please check for a typo",
+        ),
+        ("zh-hans", "名单.csv：第 3 行：统一社会信用代码校验位（第18位）不符，请核对是否填错"),
+    ],
+)
+def test_a_bad_blacklist_row(
+    subsidy_policy: tuple[SubsidyPolicy, Any], login: Any, language: str, words: str
+) -> None:
+    policy, reviewer = subsidy_policy
+    good = complete("91510781MA6JY001")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    content = f"统一社会信用代码,企业名称\n{good},甲\n{wrong},乙\n".encode()
+    client = in_language(login(reviewer), language)
+    response = client.post(
+        reverse("subsidies:blacklist", args=[policy.pk]),
+        {"upload": SimpleUploadedFile("名单.csv", content)},
+    )
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert not policy.blacklist.exists()
+
+
+def test_a_bad_category_reads_in_english(
+    subsidy_policy: tuple[SubsidyPolicy, Any], login: Any
+) -> None:
+    from jixiao.web.subsidies import services
+
+    policy, reviewer = subsidy_policy
+    with translation.override("en"), pytest.raises(services.SubsidyActionError) as refused:
+        services.create_policy(
+            policy.owner,
+            user=reviewer,
+            name="新政策",
+            year=2022,
+            opens_on=date(2022, 7, 1),
+            closes_on=None,
+            categories=[
+                services.CategoryInput(
+                    "物流费", date(2022, 6, 30), date(2022, 1, 1), D("0.1"), D("5")
+                )
+            ],
+        )
+    assert str(refused.value) == "The basis period of the category “物流费” starts after it ends"

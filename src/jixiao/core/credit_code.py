@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from jixiao.core.text import Text
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {char: value for value, char in enumerate(CHARSET)}
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -142,20 +144,24 @@ def complete(first16: str) -> str:
     return with_org + check_character(with_org)
 
 
-MESSAGES: dict[Problem, str] = {
-    Problem.EMPTY: "请填写统一社会信用代码",
-    Problem.LENGTH: "统一社会信用代码应为18位，实际为{detail}位",
-    Problem.CHARACTER: "统一社会信用代码含有不允许的字符“{detail}”（只能是数字和除I、O、S、V、Z以外的大写字母）",
-    Problem.AUTHORITY: "统一社会信用代码第1位登记管理部门代码“{detail}”不存在",
-    Problem.KIND: "统一社会信用代码第1—2位机构类别代码“{detail}”不存在",
-    Problem.REGION: "统一社会信用代码第3—8位行政区划码“{detail}”无效",
-    Problem.ORGANISATION_CODE: "统一社会信用代码第9—17位（组织机构代码）校验不通过，请核对是否填错",
-    Problem.CHECK: "统一社会信用代码校验位（第18位）不符，请核对是否填错",
+MESSAGES: dict[Problem, Text] = {
+    Problem.EMPTY: Text("请填写统一社会信用代码"),
+    Problem.LENGTH: Text("统一社会信用代码应为18位，实际为{detail}位"),
+    Problem.CHARACTER: Text(
+        "统一社会信用代码含有不允许的字符“{detail}”（只能是数字和除I、O、S、V、Z以外的大写字母）"
+    ),
+    Problem.AUTHORITY: Text("统一社会信用代码第1位登记管理部门代码“{detail}”不存在"),
+    Problem.KIND: Text("统一社会信用代码第1—2位机构类别代码“{detail}”不存在"),
+    Problem.REGION: Text("统一社会信用代码第3—8位行政区划码“{detail}”无效"),
+    Problem.ORGANISATION_CODE: Text(
+        "统一社会信用代码第9—17位（组织机构代码）校验不通过，请核对是否填错"
+    ),
+    Problem.CHECK: Text("统一社会信用代码校验位（第18位）不符，请核对是否填错"),
 }
 
 
 def describe(result: CreditCodeCheck) -> str:
-    """The Chinese reason for a failed check; empty for a valid code."""
+    """The Chinese reason for a failed check (a :class:`Text`); empty for a valid code."""
     if result.problem is None:
         return ""
-    return MESSAGES[result.problem].format(detail=result.detail)
+    return Text(MESSAGES[result.problem].template, detail=result.detail)

@@ -17,14 +17,25 @@ from enum import StrEnum
 
 from jixiao.core import credit_code
 from jixiao.core.money import ONE, ZERO, quantize
+from jixiao.core.text import Text
 
 WAN_PLACES = 2  # 0.01 万元, the precision `002` publishes
 YUAN_PLACES = 4  # 1 元 = 0.0001 万元
-REVERSED_PERIOD = "起始日晚于截止日"  # the detail of OUTSIDE_PERIOD when the dates are swapped
+REVERSED_PERIOD = Text(
+    "起始日晚于截止日"
+)  # the detail of OUTSIDE_PERIOD when the dates are swapped
 
 
 class SubsidyError(ValueError):
-    """A policy or category that cannot exist (rate outside 0–1, negative cap, period reversed)."""
+    """A policy or category that cannot exist (rate outside 0–1, negative cap, period reversed).
+    ``str()`` is the message, a :class:`Text` a user interface can translate."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class Refusal(StrEnum):
@@ -37,14 +48,14 @@ class Refusal(StrEnum):
     UNKNOWN_CATEGORY = "unknown_category"
 
 
-MESSAGES: dict[Refusal, str] = {
-    Refusal.INVALID_CREDIT_CODE: "统一社会信用代码无效：{detail}",
-    Refusal.BLACKLISTED: "未通过信用审查：该企业列入失信名单（{detail}）",
-    Refusal.DUPLICATE: "重复申报：该企业已申报过“{detail}”，每家企业每类补贴只能申报一次",
-    Refusal.OUTSIDE_PERIOD: "费用发生期间不在补贴基期内（{detail}）",
-    Refusal.NEGATIVE_AMOUNT: "费用金额不能为负数",
-    Refusal.NO_COST: "费用金额须大于零",
-    Refusal.UNKNOWN_CATEGORY: "本政策没有补贴类别“{detail}”",
+MESSAGES: dict[Refusal, Text] = {
+    Refusal.INVALID_CREDIT_CODE: Text("统一社会信用代码无效：{detail}"),
+    Refusal.BLACKLISTED: Text("未通过信用审查：该企业列入失信名单（{detail}）"),
+    Refusal.DUPLICATE: Text("重复申报：该企业已申报过“{detail}”，每家企业每类补贴只能申报一次"),
+    Refusal.OUTSIDE_PERIOD: Text("费用发生期间不在补贴基期内（{detail}）"),
+    Refusal.NEGATIVE_AMOUNT: Text("费用金额不能为负数"),
+    Refusal.NO_COST: Text("费用金额须大于零"),
+    Refusal.UNKNOWN_CATEGORY: Text("本政策没有补贴类别“{detail}”"),
 }
 
 
@@ -61,13 +72,15 @@ class Category:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise SubsidyError("补贴类别名称不能为空")
+            raise SubsidyError(Text("补贴类别名称不能为空"))
         if self.period_start > self.period_end:
-            raise SubsidyError(f"补贴类别“{self.name}”的基期起始日晚于截止日")
+            raise SubsidyError(Text("补贴类别“{name}”的基期起始日晚于截止日", name=self.name))
         if not ZERO < self.rate <= ONE:
-            raise SubsidyError(f"补贴类别“{self.name}”的补贴比例须大于0且不超过100%")
+            raise SubsidyError(
+                Text("补贴类别“{name}”的补贴比例须大于0且不超过100%", name=self.name)
+            )
         if self.cap < ZERO:
-            raise SubsidyError(f"补贴类别“{self.name}”的补贴上限不能为负数")
+            raise SubsidyError(Text("补贴类别“{name}”的补贴上限不能为负数", name=self.name))
 
     @property
     def period_text(self) -> str:
@@ -83,9 +96,9 @@ class Policy:
     def __post_init__(self) -> None:
         names = [category.name for category in self.categories]
         if len(set(names)) != len(names):
-            raise SubsidyError(f"政策“{self.name}”的补贴类别重名")
+            raise SubsidyError(Text("政策“{name}”的补贴类别重名", name=self.name))
         if self.places not in (WAN_PLACES, YUAN_PLACES):
-            raise SubsidyError("补贴金额只能精确到0.01万元或元")
+            raise SubsidyError(Text("补贴金额只能精确到0.01万元或元"))
 
     def category(self, name: str) -> Category | None:
         return next((c for c in self.categories if c.name == name), None)
@@ -110,7 +123,7 @@ class Reason:
 
     @property
     def message(self) -> str:
-        return MESSAGES[self.refusal].format(detail=self.detail)
+        return Text(MESSAGES[self.refusal].template, detail=self.detail)
 
 
 def grant(
@@ -119,7 +132,7 @@ def grant(
     """cost × rate, at most what is left of the cap after ``already`` granted to the same
     enterprise in this category, rounded half-up to ``places``. Never negative."""
     if cost < ZERO:
-        raise SubsidyError("费用金额不能为负数")
+        raise SubsidyError(Text("费用金额不能为负数"))
     room = max(category.cap - already, ZERO)
     return quantize(min(cost * category.rate, room), places)
 
@@ -142,7 +155,8 @@ def check(
         reasons.append(Reason(Refusal.INVALID_CREDIT_CODE, code.reason))
     elif code.code in blacklist:
         source = blacklist[code.code] if isinstance(blacklist, Mapping) else ""
-        reasons.append(Reason(Refusal.BLACKLISTED, source or "失信名单"))
+        reasons.append(Reason(Refusal.BLACKLISTED, source or Text("失信名单")))
+
     category = policy.category(claim.category)
     if category is None:
         reasons.append(Reason(Refusal.UNKNOWN_CATEGORY, claim.category))

@@ -18,6 +18,7 @@ from zipfile import BadZipFile
 from openpyxl import load_workbook
 
 from jixiao.core import credit_code
+from jixiao.core.text import Text
 
 MAX_ROWS = 100_000
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,8 +46,14 @@ class BlacklistError(Exception):
     row: int | None = None
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行：" if self.row else ""
-        return f"{self.file}：{where}{self.message}"
+        if self.row:
+            return Text(
+                "{file}：第 {row} 行：{message}",
+                file=self.file,
+                row=str(self.row),
+                message=self.message,
+            )
+        return Text("{file}：{message}", file=self.file, message=self.message)
 
 
 def read(content: bytes, filename: str) -> list[BlacklistRow]:
@@ -57,7 +64,7 @@ def read(content: bytes, filename: str) -> list[BlacklistRow]:
     elif suffix == ".csv":
         table = _csv_rows(content, filename)
     else:
-        raise BlacklistError(filename, "只能导入 .xlsx 或 .csv 文件")
+        raise BlacklistError(filename, Text("只能导入 .xlsx 或 .csv 文件"))
     return _parse(table, filename)
 
 
@@ -65,7 +72,7 @@ def _xlsx_rows(content: bytes, filename: str) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError):
-        raise BlacklistError(filename, "文件已损坏或不是 Excel (.xlsx) 文件") from None
+        raise BlacklistError(filename, Text("文件已损坏或不是 Excel (.xlsx) 文件")) from None
     try:
         sheet = book.worksheets[0]
         rows = [
@@ -92,7 +99,7 @@ def _csv_rows(content: bytes, filename: str) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise BlacklistError(filename, "无法识别文件编码（请保存为 UTF-8 或 GBK 编码的 CSV）")
+    raise BlacklistError(filename, Text("无法识别文件编码（请保存为 UTF-8 或 GBK 编码的 CSV）"))
 
 
 def _header(table: Sequence[Sequence[str]], filename: str) -> tuple[int, dict[str, int]]:
@@ -100,7 +107,7 @@ def _header(table: Sequence[Sequence[str]], filename: str) -> tuple[int, dict[st
         found = _columns(row)
         if "credit_code" in found:
             return index, found
-    raise BlacklistError(filename, "找不到“统一社会信用代码”列（表头应在前 10 行内）")
+    raise BlacklistError(filename, Text("找不到“统一社会信用代码”列（表头应在前 10 行内）"))
 
 
 def _columns(row: Iterable[str]) -> dict[str, int]:
@@ -133,7 +140,11 @@ def _parse(table: Sequence[Sequence[str]], filename: str) -> list[BlacklistRow]:
         if checked.code in first_seen:
             raise BlacklistError(
                 filename,
-                f"统一社会信用代码 {checked.code} 与第 {first_seen[checked.code]} 行重复",
+                Text(
+                    "统一社会信用代码 {code} 与第 {row} 行重复",
+                    code=checked.code,
+                    row=str(first_seen[checked.code]),
+                ),
                 number,
             )
         first_seen[checked.code] = number
@@ -141,7 +152,8 @@ def _parse(table: Sequence[Sequence[str]], filename: str) -> list[BlacklistRow]:
             BlacklistRow(number, checked.code, cell("name"), cell("source"), cell("reason"))
         )
         if len(result) > MAX_ROWS:
-            raise BlacklistError(filename, f"名单超过 {MAX_ROWS} 行", number)
+            raise BlacklistError(filename, Text("名单超过 {limit} 行", limit=str(MAX_ROWS)), number)
     if not result:
-        raise BlacklistError(filename, "名单中没有任何企业")
+        raise BlacklistError(filename, Text("名单中没有任何企业"))
+
     return result

@@ -25,6 +25,7 @@ from jixiao.core import credit_code
 from jixiao.core import subsidies as core
 from jixiao.core.money import ZERO, fmt, quantize
 from jixiao.io.blacklist import BlacklistRow
+from jixiao.web.core_text.localize import localize
 from jixiao.web.history.services import log_action
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.subsidies.models import (
@@ -234,7 +235,7 @@ def create_policy(
             ),
         )
     except core.SubsidyError as error:
-        raise SubsidyActionError(str(error)) from None
+        raise SubsidyActionError(localize(str(error))) from None
     with transaction.atomic():
         if SubsidyPolicy.objects.filter(owner=owner, year=year, name=name).exists():
             raise SubsidyActionError(

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jixiao.io.blacklist import BlacklistError
 from jixiao.io.blacklist import read as read_blacklist
 from jixiao.io.subsidy_export import RENDERERS
+from jixiao.web.core_text.localize import localize
 from jixiao.web.history.services import history_of
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import (
@@ -364,7 +365,7 @@ def blacklist(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 rows = read_blacklist(upload.read(), upload.name or "")
             except BlacklistError as problem:
-                error, status = str(problem), 400
+                error, status = localize(str(problem)), 400
             else:
                 count = services.replace_blacklist(policy, rows, request.user, upload.name or "")
                 messages.success(
