@@ -22,6 +22,8 @@ from jixiao.core.allocation import (
     Rule,
     allocate,
 )
+from jixiao.core.cofunding import CofundingError, CostShare, Level, printed_note
+from jixiao.core.cofunding import amount as cofunding_amount
 from jixiao.core.pilots.deadlines import Deadline, Status, period_label, periods
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.evidence import check_evidence
@@ -271,3 +273,35 @@ def test_a_blacklist_error_is_text() -> None:
     )
     error = raised(lambda: read_blacklist(b"", "名单.xls"), BlacklistError)
     assert_text(str(error), "{file}：{message}", "名单.xls：只能导入 .xlsx 或 .csv 文件")
+
+
+# Co-funding ----------------------------------------------------------------------------------
+
+
+def test_cofunding_errors_are_text() -> None:
+    error = raised(lambda: CostShare.parse("3:3"), CofundingError)
+    assert_text(
+        str(error),
+        "{field}：{message}",
+        "分担比例：须为 省:市:县 三个数，如 3:3:4，实为“3:3”",
+    )
+    assert isinstance(error, CofundingError)
+    assert_text(
+        error.message,
+        "须为 省:市:县 三个数，如 3:3:4，实为“{given}”",
+        "须为 省:市:县 三个数，如 3:3:4，实为“3:3”",
+    )
+    error = raised(lambda: cofunding_amount("-1", "批复总额"), CofundingError)
+    assert str(error) == "批复总额：不能为负数，实为 -1"
+    assert Level.PROVINCE.label == "省" and isinstance(Level.PROVINCE.label, Text)
+
+
+def test_a_printed_note_is_text() -> None:
+    note = printed_note(D("582.926"), D("582.92"))
+    assert note is not None
+    assert_text(
+        note.text,
+        "报告所列 {printed} 为拨付合计 {exact} {rounding}至 {places} 位小数",
+        f"报告所列 582.92 为拨付合计 582.926 {note.rounding.label if note.rounding else ''}"
+        "至 2 位小数",
+    )

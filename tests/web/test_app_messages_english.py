@@ -20,6 +20,8 @@ from web_world import make_org, make_region, make_user
 from jixiao.core.credit_code import complete
 from jixiao.web.allocations import demo as allocation_demo
 from jixiao.web.allocations.models import AllocationRun
+from jixiao.web.cofunding.models import CofundingPlan
+from jixiao.web.cofunding.services import save_plan
 from jixiao.web.orgs.models import Organisation, Region
 from jixiao.web.orgs.roles import Role
 from jixiao.web.pilots import demo as pilot_demo
@@ -250,8 +252,8 @@ def subsidy_policy(db: None) -> tuple[SubsidyPolicy, Any]:
     [
         (
             "en",
-            "名单.csv: row 3: The check character (character 18) of the unified social credit"
-            " code does not match; please check for a typo",
+            "名单.csv: row 3: The check character (18th) of the unified social credit code"
+            " does not match; please check for a typing mistake",
         ),
         ("zh-hans", "名单.csv：第 3 行：统一社会信用代码校验位（第18位）不符，请核对是否填错"),
     ],
@@ -294,3 +296,95 @@ def test_a_bad_category_reads_in_english(
             ],
         )
     assert str(refused.value) == "The basis period of the category “物流费” starts after it ends"
+
+
+# Co-funding --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cofunding_owner(db: None) -> tuple[Organisation, Any]:
+    sichuan = make_region("四川省", Region.Level.PROVINCE)
+    jiangyou = make_region("江油市", Region.Level.COUNTY, make_region("绵阳市", 2, sichuan))
+    department = make_org("江油市工业和信息化局", Organisation.Kind.DEPARTMENT, jiangyou)
+    return department, make_user("jy_owner", department, Role.EDITOR)
+
+
+PLAN_FORM = {
+    "name": "江油市中小微企业纾困资金",
+    "approved_total": "640.58",
+    "cost_share": "3:3:4",
+    "policy_date": "2022-07-24",
+    "deadline": "2022-12-31",
+    "published_paid_total": "582.92",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "value", "words"),
+    [
+        (
+            "en",
+            "cost_share",
+            "3:3",
+            "Cost share: must be three numbers, province:city:county, such as 3:3:4, got “3:3”",
+        ),
+        ("zh-hans", "cost_share", "3:3", "分担比例：须为 省:市:县 三个数，如 3:3:4，实为“3:3”"),
+        ("en", "cost_share", "0.3:0.3:0.3", "Cost share: the shares must sum to 1, got 0.9"),
+        ("en", "approved_total", "-640.58", "Approved total: cannot be negative, got -640.58"),
+        (
+            "en",
+            "published_paid_total",
+            "-1",
+            "Reported total paid: cannot be negative, got -1",
+        ),
+    ],
+)
+def test_a_refused_cofunding_plan(
+    cofunding_owner: tuple[Organisation, Any],
+    login: Any,
+    language: str,
+    field: str,
+    value: str,
+    words: str,
+) -> None:
+    department, owner = cofunding_owner
+    client = in_language(login(owner), language)
+    data = {**PLAN_FORM, "owner": department.pk, field: value}
+    response = client.post(reverse("cofunding:plan_new"), data)
+    assert response.status_code == 200
+    assert words in response.content.decode()
+    assert not CofundingPlan.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            "The date of payment 1 (County, 2022-07-01): is before the policy date 2022-07-24",
+        ),
+        ("zh-hans", "第 1 笔拨付（县，2022-07-01）的拨付日期：早于政策日期 2022-07-24"),
+    ],
+)
+def test_a_payment_before_the_policy_date(
+    cofunding_owner: tuple[Organisation, Any], login: Any, language: str, words: str
+) -> None:
+    department, owner = cofunding_owner
+    plan = save_plan(
+        CofundingPlan(
+            owner=department,
+            name="江油市中小微企业纾困资金",
+            approved_total=D("640.58"),
+            cost_share="3:3:4",
+            policy_date=date(2022, 7, 24),
+            deadline=date(2022, 12, 31),
+        ),
+        owner,
+    )
+    client = in_language(login(owner), language)
+    response = client.post(
+        reverse("cofunding:payment_add", args=[plan.pk]),
+        {"level": "county", "amount": "1", "paid_on": "2022-07-01"},
+    )
+    assert response.status_code == 200
+    assert words in response.content.decode()

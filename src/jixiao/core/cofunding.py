@@ -18,6 +18,7 @@ from fractions import Fraction
 from math import floor, gcd, lcm
 
 from jixiao.core.money import HUNDRED, ZERO, Rounding, fmt, places_of, quantize, to_decimal
+from jixiao.core.text import Text
 
 AMOUNT_PLACES = 4  # 0.0001 万元 = 1 元: the finest amount stored or typed
 _SCALE = 10**AMOUNT_PLACES
@@ -32,7 +33,10 @@ class Level(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"province": "省", "city": "市", "county": "县"}[self.value]
+        return _LEVEL_LABELS[self.value]
+
+
+_LEVEL_LABELS = {"province": Text("省"), "city": Text("市"), "county": Text("县")}
 
 
 LEVELS = tuple(Level)
@@ -45,13 +49,24 @@ _LEVEL_NAMES = {
 }
 
 
+# The fields a message names.
+SHARE = Text("分担比例")
+APPROVED_TOTAL = Text("批复总额")
+PAYMENT_AMOUNT = Text("拨付金额")
+
+
 class CofundingError(ValueError):
-    """Bad co-funding input; ``str()`` is the Chinese message, naming the field."""
+    """Bad co-funding input; ``str()`` is the Chinese message, naming the field (a
+    :class:`Text` a user interface can translate)."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}：{message}")
+        super().__init__(Text("{field}：{message}", field=field, message=message))
         self.field = field
         self.message = message
+
+    def __str__(self) -> str:
+        text: str = self.args[0]
+        return text
 
 
 def level_of(value: object) -> Level:
@@ -60,7 +75,9 @@ def level_of(value: object) -> Level:
         return value
     level = _LEVEL_NAMES.get(str(value).strip())
     if level is None:
-        raise CofundingError("级次", f"未知级次“{value}”，须为 省、市 或 县")
+        raise CofundingError(
+            Text("级次"), Text("未知级次“{value}”，须为 省、市 或 县", value=str(value))
+        )
     return level
 
 
@@ -69,14 +86,19 @@ def amount(value: object, field: str, *, positive: bool = False) -> Decimal:
     try:
         number = to_decimal(value)
     except (TypeError, ValueError):
-        raise CofundingError(field, f"须为数字，实为“{value}”") from None
+        raise CofundingError(field, Text("须为数字，实为“{given}”", given=str(value))) from None
     if number < ZERO:
-        raise CofundingError(field, f"不能为负数，实为 {number}")
+        raise CofundingError(field, Text("不能为负数，实为 {given}", given=str(number)))
     if positive and number == ZERO:
-        raise CofundingError(field, "须大于 0")
+        raise CofundingError(field, Text("须大于 0"))
     if places_of(number) > AMOUNT_PLACES:
         raise CofundingError(
-            field, f"最多保留 {AMOUNT_PLACES} 位小数（万元，即精确到元），实为 {number}"
+            field,
+            Text(
+                "最多保留 {places} 位小数（万元，即精确到元），实为 {given}",
+                places=str(AMOUNT_PLACES),
+                given=str(number),
+            ),
         )
     return number
 
@@ -92,7 +114,7 @@ def _part(text: str) -> tuple[Fraction, bool]:
             return Fraction(raw[:-1].strip()) / 100, False
         value = Fraction(raw)
     except (ValueError, ZeroDivisionError):
-        raise CofundingError("分担比例", f"“{raw}”不是数字") from None
+        raise CofundingError(SHARE, Text("“{given}”不是数字", given=raw)) from None
     return value, raw.isdigit()
 
 
@@ -104,12 +126,14 @@ class CostShare:
 
     def __post_init__(self) -> None:
         if set(self.shares) != set(LEVELS):
-            raise CofundingError("分担比例", "须依次给出省、市、县三级的比例")
+            raise CofundingError(SHARE, Text("须依次给出省、市、县三级的比例"))
         if any(share < 0 for share in self.shares.values()):
-            raise CofundingError("分担比例", "各级比例不能为负数")
+            raise CofundingError(SHARE, Text("各级比例不能为负数"))
         total = sum(self.shares.values(), Fraction(0))
         if total != 1:
-            raise CofundingError("分担比例", f"各级比例合计须为 1，实为 {_fraction_text(total)}")
+            raise CofundingError(
+                SHARE, Text("各级比例合计须为 1，实为 {total}", total=_fraction_text(total))
+            )
 
     @classmethod
     def parse(cls, text: str) -> CostShare:
@@ -118,16 +142,17 @@ class CostShare:
         pieces = str(text).replace("：", ":").split(":")
         if len(pieces) != len(LEVELS):
             raise CofundingError(
-                "分担比例", f"须为 省:市:县 三个数，如 3:3:4，实为“{str(text).strip()}”"
+                SHARE,
+                Text("须为 省:市:县 三个数，如 3:3:4，实为“{given}”", given=str(text).strip()),
             )
         parts = [_part(piece) for piece in pieces]
         values = [value for value, _ in parts]
         if any(value < 0 for value in values):
-            raise CofundingError("分担比例", "各级比例不能为负数")
+            raise CofundingError(SHARE, Text("各级比例不能为负数"))
         if all(whole for _, whole in parts):  # 3:3:4 — parts of the whole
             total = sum(values, Fraction(0))
             if total == 0:
-                raise CofundingError("分担比例", "各级份数不能全为 0")
+                raise CofundingError(SHARE, Text("各级份数不能全为 0"))
             values = [value / total for value in values]
         return cls(dict(zip(LEVELS, values, strict=True)))
 
@@ -157,7 +182,14 @@ def split(total: Decimal, share: CostShare) -> dict[Level, Decimal]:
     at 0.0001 万元 (ties go to the level first in 省:市:县 order); always sums to ``total``."""
     units = Fraction(total) * _SCALE
     if units.denominator != 1:
-        raise CofundingError("批复总额", f"最多保留 {AMOUNT_PLACES} 位小数，实为 {total}")
+        raise CofundingError(
+            APPROVED_TOTAL,
+            Text(
+                "最多保留 {places} 位小数，实为 {given}",
+                places=str(AMOUNT_PLACES),
+                given=str(total),
+            ),
+        )
     exact = {level: units * share.shares[level] for level in LEVELS}
     floors = {level: floor(value) for level, value in exact.items()}
     left = int(units) - sum(floors.values())
@@ -182,9 +214,16 @@ class Plan:
     deadline: date
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "approved_total", amount(self.approved_total, "批复总额"))
+        object.__setattr__(self, "approved_total", amount(self.approved_total, APPROVED_TOTAL))
         if self.deadline < self.policy_date:
-            raise CofundingError("拨付期限", f"{self.deadline} 早于政策日期 {self.policy_date}")
+            raise CofundingError(
+                Text("拨付期限"),
+                Text(
+                    "{deadline} 早于政策日期 {policy_date}",
+                    deadline=str(self.deadline),
+                    policy_date=str(self.policy_date),
+                ),
+            )
 
     @property
     def expected(self) -> dict[Level, Decimal]:
@@ -207,12 +246,14 @@ class Payment:
 
     def __post_init__(self) -> None:  # "省" and "134.52" are accepted and kept as Level/Decimal
         object.__setattr__(self, "level", level_of(self.level))
-        object.__setattr__(self, "amount", amount(self.amount, "拨付金额", positive=True))
+        object.__setattr__(self, "amount", amount(self.amount, PAYMENT_AMOUNT, positive=True))
 
 
 def payment(level: object, value: object, paid_on: date, reference: str = "") -> Payment:
     """A payment from loose input (level name, amount as text); bad input is a CofundingError."""
-    return Payment(level_of(level), amount(value, "拨付金额", positive=True), paid_on, reference)
+    return Payment(
+        level_of(level), amount(value, PAYMENT_AMOUNT, positive=True), paid_on, reference
+    )
 
 
 # Reconciliation ---------------------------------------------------------------------------------
@@ -304,8 +345,13 @@ def reconcile(plan: Plan, payments: Iterable[Payment]) -> Reconciliation:
     for number, item in enumerate(payments, 1):
         if item.paid_on < plan.policy_date:
             raise CofundingError(
-                f"第 {number} 笔拨付（{item.level.label}，{item.paid_on}）的拨付日期",
-                f"早于政策日期 {plan.policy_date}",
+                Text(
+                    "第 {number} 笔拨付（{level}，{paid_on}）的拨付日期",
+                    number=str(number),
+                    level=item.level.label,
+                    paid_on=str(item.paid_on),
+                ),
+                Text("早于政策日期 {policy_date}", policy_date=str(plan.policy_date)),
             )
         by_level[item.level].append(item)
     expected = plan.expected
@@ -376,9 +422,15 @@ class PrintedNote:
     def text(self) -> str:
         exact, printed = fmt(self.exact), fmt(self.printed)
         if self.rounding is None:
-            return f"报告所列 {printed} 与拨付合计 {exact} 不符"
+            return Text("报告所列 {printed} 与拨付合计 {exact} 不符", printed=printed, exact=exact)
         places = places_of(self.printed)
-        return f"报告所列 {printed} 为拨付合计 {exact} {self.rounding.label}至 {places} 位小数"
+        return Text(
+            "报告所列 {printed} 为拨付合计 {exact} {rounding}至 {places} 位小数",
+            printed=printed,
+            exact=exact,
+            rounding=self.rounding.label,
+            places=str(places),
+        )
 
 
 def printed_note(exact: Decimal, printed: Decimal | None) -> PrintedNote | None:

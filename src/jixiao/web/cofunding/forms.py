@@ -8,12 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core import cofunding as core
+from jixiao.core.text import Text
 from jixiao.web.cofunding.models import CofundingPlan, Level
+from jixiao.web.core_text.localize import localize
 from jixiao.web.orgs.models import Organisation
 from jixiao.web.orgs.permissions import visible_owned, visible_projects
 from jixiao.web.subsidies.models import SubsidyPolicy
 from jixiao.web.subsidies.services import approved_total
 
+PUBLISHED_PAID_TOTAL = Text("报告所列到位合计")  # names the field in a core message
 AMOUNT_ERRORS = {
     "invalid": _("请输入数字（万元）"),
     "max_decimal_places": _("最多保留 4 位小数（万元，即精确到元）"),
@@ -82,18 +85,18 @@ class PlanForm(forms.ModelForm[CofundingPlan]):
             del self.fields["owner"]
 
     def clean_approved_total(self) -> Any:
-        return _amount(self.cleaned_data.get("approved_total"), "批复总额")
+        return _amount(self.cleaned_data.get("approved_total"), core.APPROVED_TOTAL)
 
     def clean_published_paid_total(self) -> Any:
         value = self.cleaned_data.get("published_paid_total")
-        return None if value is None else _amount(value, "报告所列到位合计")
+        return None if value is None else _amount(value, PUBLISHED_PAID_TOTAL)
 
     def clean_cost_share(self) -> str:
         text = str(self.cleaned_data.get("cost_share", "")).strip()
         try:
             core.CostShare.parse(text)
         except core.CofundingError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(localize(str(error))) from None
         return text
 
     def clean(self) -> dict[str, Any]:
@@ -114,7 +117,7 @@ def _amount(value: Any, field: str) -> Any:
     try:
         return core.amount(value, field)
     except core.CofundingError as error:
-        raise forms.ValidationError(str(error)) from None
+        raise forms.ValidationError(localize(str(error))) from None
 
 
 class PaymentForm(forms.Form):
@@ -142,6 +145,6 @@ class PaymentForm(forms.Form):
     def clean_amount(self) -> Any:
         value = self.cleaned_data.get("amount")
         try:
-            return core.amount(value, "拨付金额", positive=True)
+            return core.amount(value, core.PAYMENT_AMOUNT, positive=True)
         except core.CofundingError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(localize(str(error))) from None

@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jixiao.core import cofunding as core
+from jixiao.core.text import Text
 
 ARRIVAL, EXECUTION, TIMELINESS = "arrival", "execution", "timeliness"
 INDICATORS = {
@@ -43,7 +44,12 @@ METHODS = {
 
 
 class LinkError(Exception):
-    """The evaluation cannot take the plan's figures; ``str()`` is the Chinese message."""
+    """The evaluation cannot take the plan's figures; ``str()`` is the Chinese message (a core
+    ``Text``, shown through ``localize``)."""
+
+    def __str__(self) -> str:
+        message: str = self.args[0]
+        return message
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,14 @@ def written(target: Target, reconciliation: core.Reconciliation) -> dict[str, An
     if target.method not in METHODS[target.figure]:
         allowed = "、".join(METHODS[target.figure])
         raise LinkError(
-            f"指标“{target.label}”的评分方法为“{target.method or '未指定'}”，"
-            f"不能从拨付记录取值（可用：{allowed}）"
+            Text(
+                "指标“{label}”的评分方法为“{method}”，不能从拨付记录取值（可用：{allowed}）",
+                label=target.label,
+                method=target.method or Text("未指定"),
+                allowed=allowed,
+            )
         )
+
     if target.figure == ARRIVAL:
         percent = core.arrival_percent(reconciliation)
         if percent is None:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from jixiao.core import cofunding as core
 from jixiao.core.money import fmt
+from jixiao.core.text import Text
 from jixiao.web.cofunding import link
 from jixiao.web.cofunding.models import CofundingPlan, FundingLink, Payment
 from jixiao.web.evaluations.models import Evaluation
@@ -109,7 +110,9 @@ def take_total_from_subsidies(plan: CofundingPlan, user: Any) -> CofundingPlan:
     change of the plan; refused like any change when it would not reconcile)."""
     total = subsidy_total(plan)
     if total is None:
-        raise core.CofundingError("补贴政策", "该计划未关联补贴政策，无法按审批结果取数")
+        raise core.CofundingError(
+            Text("补贴政策"), Text("该计划未关联补贴政策，无法按审批结果取数")
+        )
     plan.approved_total = total
     return save_plan(plan, user)
 
@@ -214,12 +217,17 @@ def apply_to_evaluation(plan: CofundingPlan, evaluation: Evaluation, user: Any) 
     """
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.status not in EDITABLE:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能从拨付记录取值")
+        raise EditError(
+            Text("评价{status}，不能从拨付记录取值", status=str(evaluation.get_status_display()))
+        )
     reconciliation = check_plan(plan)
     found = link.targets(evaluation.document)
     if not found:
         names = "、".join(link.INDICATORS)
-        raise link.LinkError(f"评价“{evaluation.title}”中没有名为{names}的末级指标")
+        raise link.LinkError(
+            Text("评价“{title}”中没有名为{names}的末级指标", title=evaluation.title, names=names)
+        )
+
     planned = [(target, link.written(target, reconciliation)) for target in found]  # may refuse
     entries: list[dict[str, Any]] = []
     skipped = [target.label for target, values in planned if values is None]
