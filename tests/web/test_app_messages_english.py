@@ -123,6 +123,19 @@ def test_a_bad_factor_weight_reads_in_english(world, login, run: AllocationRun) 
     )
 
 
+@pytest.mark.parametrize(("language", "words"), [("en", "Fails “"), ("zh-hans", "不符合“")])
+def test_the_excluded_candidates_reason(
+    world, login, run: AllocationRun, language: str, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    assert run.result is not None and run.result["excluded"]
+    page = in_language(login(world.owner), language).get(
+        reverse("allocations:detail", args=[run.pk])
+    )
+    assert words in page.content.decode()
+    run.refresh_from_db()
+    assert run.result["excluded"][0]["reason"].startswith("不符合“")  # stored as computed
+
+
 # Pilots ------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from jixiao.core.money import HUNDRED, ONE, ZERO, fmt
+from jixiao.core.pilots.wording import joined
 from jixiao.core.text import Text
 
 CENT = Decimal("0.01")
@@ -205,9 +206,9 @@ class Allocation:
     def criterion(self) -> str:
         """The 分配标准 text of 附件一: the rules every allocated candidate met."""
         if self.rules:
-            return "；".join(rule.label for rule in self.rules)
+            return joined(rule.label for rule in self.rules)
         names = "、".join(f.attribute for f in self.factors)
-        return f"按{names}分配"
+        return Text("按{names}分配", names=names)
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ class Exclusion:
 
     @property
     def reason(self) -> str:
-        return "；".join(f"不符合“{rule.label}”" for rule in self.rules)
+        return joined(Text("不符合“{rule}”", rule=rule.label) for rule in self.rules)
 
 
 @dataclass(frozen=True)

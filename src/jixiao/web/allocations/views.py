@@ -14,8 +14,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -116,7 +116,7 @@ def _page(
             for c in candidates
         ],
         "columns": columns,
-        "result": run.result,
+        "result": _shown_result(run),
         "can_edit": can_edit,
         "can_export": Flag.EXPORT_EVALUATION in flags and run.result is not None,
         "history": [
@@ -132,6 +132,27 @@ def _page(
         "error": forms.get("error"),
     }
     return render(request, "allocations/detail.html", context, status=status)
+
+
+def _shown_result(run: AllocationRun) -> dict[str, Any] | None:
+    """The stored result; away from Chinese, its 分配标准 and 未纳入原因 (stored in Chinese) are
+    taken again from the core, which words them as translatable ``Text``."""
+    stored: dict[str, Any] | None = run.result
+    if stored is None or (get_language() or "").startswith("zh"):
+        return stored
+    try:
+        _, result = services.current_result(run)
+    except services.RunError:
+        return stored
+    reasons = {e.name: localize(e.reason) for e in result.excluded}
+    return {
+        **stored,
+        "criterion": localize(result.allocation.criterion),
+        "excluded": [
+            {**row, "reason": reasons.get(row["name"], row["reason"])}
+            for row in stored.get("excluded", [])
+        ],
+    }
 
 
 @require_GET

@@ -78,7 +78,7 @@ def save_plan(plan: CofundingPlan, user: Any) -> CofundingPlan:
     before = None
     if plan.pk:
         before = _snapshot(CofundingPlan.objects.select_for_update().get(pk=plan.pk))
-    plan.approved_total = core.amount(plan.approved_total, "批复总额")
+    plan.approved_total = core.amount(plan.approved_total, core.APPROVED_TOTAL)
     check_plan(plan)
     plan.save()
     after = _snapshot(plan)
