@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jixiao.core.case import MAX_NARRATIVE, NarrativeKey
 from jixiao.io.cases import dump_yaml
 from jixiao.io.report_docx import filename_stem
+from jixiao.web.core_text.localize import localize
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import (
     EditError,
@@ -147,7 +148,7 @@ def narrative_update(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, evaluation, typed, message, status=409)
     except EditError as problem:
         evaluation.refresh_from_db()
-        return _page(request, evaluation, typed, str(problem), status=400)
+        return _page(request, evaluation, typed, localize(str(problem)), status=400)
     messages.success(request, _("报告文字已保存。"))
     return redirect("evaluations:report_page", pk=evaluation.pk)
 

@@ -21,6 +21,7 @@ from jixiao.core.review import TableReport
 from jixiao.io.audit_json import report_json
 from jixiao.io.cases import from_trusted_document
 from jixiao.web.cofunding.services import funding_rows
+from jixiao.web.core_text.localize import localize
 from jixiao.web.evaluations.detail_rows import export_links_html, grid_rows_html
 from jixiao.web.evaluations.listing import grouped_page, rows_html
 from jixiao.web.evaluations.models import Evaluation
@@ -167,7 +168,7 @@ def evaluation_row_update(request: HttpRequest, pk: int, key: str) -> HttpRespon
     try:
         evaluation = update_row(evaluation.pk, key, changes, _version(request), request.user)
     except EditError as problem:
-        error = str(problem)
+        error = localize(str(problem))
         evaluation.refresh_from_db()
     return render(request, "evaluations/_body.html", _body_context(request, evaluation, error))
 
@@ -190,7 +191,7 @@ def evaluation_transition(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionError:
         raise PermissionDenied from None
     except EditError as problem:
-        messages.error(request, str(problem))
+        messages.error(request, localize(str(problem)))
     else:
         messages.success(request, _("已%(step)s。") % {"step": STEPS[action].label})
     return redirect("evaluations:detail", pk=evaluation.pk)
@@ -247,7 +248,7 @@ def _tree_change(
     try:
         evaluation = change(evaluation)
     except EditError as problem:
-        error = str(problem)
+        error = localize(str(problem))
         evaluation.refresh_from_db()
     return render(request, "evaluations/_body.html", _body_context(request, evaluation, error))
 

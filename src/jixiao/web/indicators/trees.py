@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from jixiao.core.case import Case
 from jixiao.core.indicators import ProblemCode, TreeProblem
 from jixiao.core.money import ZERO, fmt
@@ -19,6 +21,7 @@ from jixiao.core.rules import RuleSetError
 from jixiao.core.scoring import MethodInputError
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain
+from jixiao.web.core_text.localize import localize, localize_error
 
 TEMPLATE_FIELDS = (
     "name",
@@ -42,7 +45,8 @@ FORMAT = "jixiao-case/1"
 
 @dataclass(frozen=True)
 class TreeIssue:
-    """One reason a template tree is refused: a stable code and the Chinese message."""
+    """One reason a template tree is refused: a stable code and the message (in the active
+    language)."""
 
     code: str
     message: str
@@ -86,15 +90,18 @@ def _extra_fields(rows: Any, prefix: str, found: list[TreeIssue]) -> None:
     for index, raw in enumerate(rows):
         if not isinstance(raw, dict):
             continue  # the schema names it
-        name = raw.get("name") or f"第 {index + 1} 项"
+        name = raw.get("name") or _("第 %(number)s 项") % {"number": index + 1}
         where = f"{prefix}{name}"
         extra = [key for key in raw if key not in TEMPLATE_FIELDS]
         if extra:
             found.append(
                 TreeIssue(
                     "TEMPLATE_HAS_FIGURES",
-                    f"指标“{where}”含有 {'、'.join(extra)}：模板只保存指标结构"
-                    "（名称、分值、评分方法及参数、指标解释、评分标准、下级指标），不保存指标值和得分",
+                    _(
+                        "指标“%(where)s”含有 %(fields)s：模板只保存指标结构"
+                        "（名称、分值、评分方法及参数、指标解释、评分标准、下级指标），不保存指标值和得分"
+                    )
+                    % {"where": where, "fields": "、".join(extra)},
                 )
             )
         children = raw.get("children")
@@ -106,20 +113,27 @@ def _problem_message(problem: TreeProblem) -> str:
     found = fmt(problem.found or ZERO)
     expected = fmt(problem.expected or ZERO)
     if problem.code is ProblemCode.WEIGHTS_NOT_100:
-        return f"各一级指标（含执行率）分值合计 {found}，应为 {expected}"
+        return _("各一级指标（含执行率）分值合计 %(found)s，应为 %(expected)s") % {
+            "found": found,
+            "expected": expected,
+        }
     if problem.code is ProblemCode.CHILD_WEIGHTS_MISMATCH:
-        return f"指标“{problem.path}”的下级指标分值合计 {found}，与本级分值 {expected} 不符"
+        return _("指标“%(path)s”的下级指标分值合计 %(found)s，与本级分值 %(expected)s 不符") % {
+            "path": problem.path,
+            "found": found,
+            "expected": expected,
+        }
     if problem.code is ProblemCode.LEAF_WITHOUT_WEIGHT:
-        return f"末级指标“{problem.path}”未设分值"
-    return f"指标“{problem.path}”：人工评分须填写理由"
+        return _("末级指标“%(path)s”未设分值") % {"path": problem.path}
+    return _("指标“%(path)s”：人工评分须填写理由") % {"path": problem.path}
 
 
 def tree_issues(tree: Any, deductions: Any = ()) -> list[TreeIssue]:
     """Everything wrong with a template tree; empty when it makes a valid table of 100 points."""
     if not isinstance(tree, list) or not tree:
-        return [TreeIssue("TEMPLATE_EMPTY", "模板须至少包含一个一级指标")]
+        return [TreeIssue("TEMPLATE_EMPTY", _("模板须至少包含一个一级指标"))]
     if not isinstance(deductions, list | tuple):
-        return [TreeIssue("TEMPLATE_DEDUCTIONS", "扣分项须为列表")]
+        return [TreeIssue("TEMPLATE_DEDUCTIONS", _("扣分项须为列表"))]
     issues: list[TreeIssue] = []
     _extra_fields(tree, "", issues)
     for index, raw in enumerate(deductions):
@@ -128,7 +142,8 @@ def tree_issues(tree: Any, deductions: Any = ()) -> list[TreeIssue]:
             issues.append(
                 TreeIssue(
                     "TEMPLATE_HAS_FIGURES",
-                    f"第 {index + 1} 个扣分项含有 {'、'.join(extra)}：模板只保存扣分规则",
+                    _("第 %(number)s 个扣分项含有 %(fields)s：模板只保存扣分规则")
+                    % {"number": index + 1, "fields": "、".join(extra)},
                 )
             )
     if issues:
@@ -136,15 +151,14 @@ def tree_issues(tree: Any, deductions: Any = ()) -> list[TreeIssue]:
     try:
         case = from_document(case_document(tree, deductions), "模板")
     except CaseError as error:
-        where = f"（字段 {error.field}）" if error.field else ""
-        return [TreeIssue("TEMPLATE_INVALID", f"{error.message}{where}")]
+        return [TreeIssue("TEMPLATE_INVALID", localize(error.with_field()))]
     assert isinstance(case, Case)
     issues.extend(TreeIssue(p.code.value, _problem_message(p)) for p in case.tree.problems)
     if not issues:
         try:  # the methods' parameters are read only when scoring
             review(case, rulesets.load())
         except (RuleSetError, MethodInputError) as error:
-            issues.append(TreeIssue("TEMPLATE_METHOD_PARAMS", str(error)))
+            issues.append(TreeIssue("TEMPLATE_METHOD_PARAMS", localize_error(error)))
     return issues
 
 

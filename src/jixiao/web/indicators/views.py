@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jixiao.io.cases import CaseError
+from jixiao.web.core_text.localize import localize
 from jixiao.web.indicators.forms import NewEvaluationForm
 from jixiao.web.indicators.models import Indicator, Template
 from jixiao.web.indicators.services import create_evaluation
@@ -62,7 +63,7 @@ def template_new(request: HttpRequest, pk: int) -> HttpResponse:
                 budget=form.budget(),
             )
         except CaseError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, localize(str(error)))
         else:
             messages.success(request, _("已按模板“%(name)s”创建评价草稿。") % {"name": template})
             return redirect("evaluations:detail", pk=evaluation.pk)

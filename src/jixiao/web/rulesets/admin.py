@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.rules import RuleSetError
 from jixiao.io import rulesets
+from jixiao.web.core_text.localize import localize_error
 from jixiao.web.rulesets.models import RuleSetTable
 
 
@@ -26,7 +27,7 @@ class RuleSetTableForm(forms.ModelForm[RuleSetTable]):
             try:
                 rulesets.check_table(name, text)
             except RuleSetError as error:
-                self.add_error("toml", str(error))
+                self.add_error("toml", localize_error(error))
         return data
 
 
@@ -53,4 +54,4 @@ class RuleSetTableAdmin(admin.ModelAdmin[RuleSetTable]):
         try:
             return str(getattr(rulesets.check_table(table.name, table.toml), field, ""))
         except RuleSetError as error:
-            return str(error)
+            return localize_error(error)
