@@ -401,3 +401,18 @@ def test_a_payment_before_the_policy_date(
     )
     assert response.status_code == 200
     assert words in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "not_there"),
+    [
+        ("en", "Cost invoice is missing (Annex 1)", "缺少费用发票"),
+        ("zh-hans", "缺少费用发票（附件1）", "Cost invoice"),
+    ],
+)
+def test_the_evidence_a_record_lacks(
+    pilots: Pilots, login: Any, language: str, words: str, not_there: str
+) -> None:
+    client = in_language(login(pilots.editor), language)
+    page = client.get(reverse("pilots:records", args=[pilots.park.pk])).content.decode()
+    assert words in page and not_there not in page

@@ -23,6 +23,7 @@ from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.records import RecordRefusedError, Use
 from jixiao.core.pilots.reviews import Action, ReviewState
 from jixiao.core.pilots.tranches import Tranche, payment_plan
+from jixiao.core.pilots.wording import joined
 from jixiao.io import pilot_export
 from jixiao.web.core_text.localize import localize
 from jixiao.web.history.services import history_of
@@ -443,7 +444,7 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, localize(error.message))
     programme = services.core_programme(park.programme)
     rows = [
-        (r, services.evidence_check(r, programme))
+        (r, joined(services.evidence_check(r, programme).messages()))
         for r in park.records.prefetch_related("evidence")
     ]
     return render(
