@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from jixiao.core.audit import Severity
 from jixiao.core.case import MAX_NARRATIVE, Case, NarrativeKey
@@ -31,16 +33,17 @@ def rules_for(case: Case) -> RuleSet:
 
 
 def build_case(evaluation: Evaluation) -> Case:
-    document = from_document(evaluation.document, f"评价 {evaluation.pk}")
+    name = _("评价 %(pk)s") % {"pk": evaluation.pk}
+    document = from_document(evaluation.document, name)
     if not isinstance(document, Case):
-        raise CaseError(f"评价 {evaluation.pk}", Text("不是评价表"))
+        raise CaseError(name, Text("不是评价表"))
     return document
 
 
 def report_for(evaluation: Evaluation) -> TableReport:
     """Recompute the evaluation: every score with its explanation, total, grade, findings."""
     case = build_case(evaluation)
-    return score_case(case, f"评价 {evaluation.pk}")
+    return score_case(case, _("评价 %(pk)s") % {"pk": evaluation.pk})
 
 
 def score_case(case: Case, name: str) -> TableReport:
@@ -72,7 +75,8 @@ def _store_figures(evaluation: Evaluation, report: TableReport) -> None:
 def import_document(document: Any, owner: Organisation, *, name: str = "") -> Evaluation:
     """Create an evaluation from a case document; a bad document changes nothing."""
     data = plain(document)
-    case = from_document(data, name or "上传的评价表")
+    source = name or _("上传的评价表")
+    case = from_document(data, source)
     if not isinstance(case, Case):
         raise CaseError(name, Text("只能导入评价表（type: evaluation）"))
     meta = case.meta
@@ -84,7 +88,7 @@ def import_document(document: Any, owner: Organisation, *, name: str = "") -> Ev
         kind=meta.kind.value,
         document=data,
     )
-    _store_figures(evaluation, score_case(case, name or "上传的评价表"))
+    _store_figures(evaluation, score_case(case, source))
     evaluation.save()
     return evaluation
 
@@ -136,9 +140,9 @@ def _apply(row: Any, changes: dict[str, str]) -> tuple[dict[str, Any], dict[str,
     before, after = {}, {}
     for field, value in changes.items():
         if field not in EDITABLE_FIELDS:
-            raise EditError(f"字段 {field} 不能在此修改")
+            raise EditError(_("字段 %(field)s 不能在此修改") % {"field": field})
         if field in ("target", "actual") and row.get("children"):
-            raise EditError("有下级指标的指标没有指标值，请在末级指标填写")
+            raise EditError(_("有下级指标的指标没有指标值，请在末级指标填写"))
         before[field] = row.get(field)
         text = value.strip()
         if text:
@@ -152,8 +156,11 @@ def _apply(row: Any, changes: dict[str, str]) -> tuple[dict[str, Any], dict[str,
 def _check_version(evaluation: Evaluation, version: int) -> None:
     if evaluation.version != version:
         raise VersionConflictError(
-            f"该评价已被他人修改（当前版本 {evaluation.version}，您编辑的是版本 {version}），"
-            "页面已更新为最新内容，请核对后重新填写。"
+            _(
+                "该评价已被他人修改（当前版本 %(current)s，您编辑的是版本 %(version)s），"
+                "页面已更新为最新内容，请核对后重新填写。"
+            )
+            % {"current": evaluation.version, "version": version}
         )
 
 
@@ -168,11 +175,11 @@ def update_row(
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _check_version(evaluation, version)
     if evaluation.status not in EDITABLE:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能修改")
+        raise EditError(_("评价%(status)s，不能修改") % {"status": evaluation.get_status_display()})
     document = copy.deepcopy(evaluation.document)
     row = document_rows(document).get(key)
     if row is None:
-        raise EditError(f"指标 {key} 不存在")
+        raise EditError(_("指标 %(key)s 不存在") % {"key": key})
     before, after = _apply(row, changes)
     if before == after:
         return evaluation
@@ -181,7 +188,7 @@ def update_row(
     except CaseError as error:
         raise EditError(error.with_field()) from None
     if not isinstance(case, Case):
-        raise EditError("不是评价表")
+        raise EditError(_("不是评价表"))
     _store_figures(evaluation, review(case, rules_for(case)))
     evaluation.document = document
     evaluation.version += 1
@@ -211,13 +218,16 @@ def transition(
     _check_version(evaluation, version)
     step = STEPS.get(action)
     if step is None:
-        raise EditError(f"未知操作 {action}")
+        raise EditError(_("未知操作 %(action)s") % {"action": action})
     if step.flag not in flags:
         raise PermissionError(action)
     if evaluation.status not in step.sources:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能{step.label}")
+        raise EditError(
+            _("评价%(status)s，不能%(step)s")
+            % {"status": evaluation.get_status_display(), "step": step.label}
+        )
     if step.needs_comment and not comment.strip():
-        raise EditError(f"{step.label}须填写意见")
+        raise EditError(_("%(step)s须填写意见") % {"step": step.label})
     source = evaluation.status
     evaluation.status = step.target
     evaluation.version += 1
@@ -250,13 +260,13 @@ MAX_WEIGHT = Decimal(100)
 MAX_NAME = 200
 
 VALUE_FIELDS = {
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "facts": "评分事实",
-    "published_score": "发布得分",
-    "manual_score": "人工评分",
-    "rationale": "评分依据",
-    "deviation_note": "偏差原因分析及改进措施",
+    "target": gettext_lazy("年度指标值"),
+    "actual": gettext_lazy("实际完成值"),
+    "facts": gettext_lazy("评分事实"),
+    "published_score": gettext_lazy("发布得分"),
+    "manual_score": gettext_lazy("人工评分"),
+    "rationale": gettext_lazy("评分依据"),
+    "deviation_note": gettext_lazy("偏差原因分析及改进措施"),
 }
 
 
@@ -265,23 +275,25 @@ def parse_weight(text: str, *, required: bool = True) -> str | None:
     raw = text.strip()
     if not raw:
         if required:
-            raise EditError("请填写分值")
+            raise EditError(_("请填写分值"))
         return None
     try:
         value = to_decimal(raw)
     except (TypeError, ValueError):
-        raise EditError(f"分值须为数字，“{raw}”不是数字") from None
+        raise EditError(_("分值须为数字，“%(raw)s”不是数字") % {"raw": raw}) from None
     if not ZERO <= value <= MAX_WEIGHT:
-        raise EditError(f"分值须在 0 到 {MAX_WEIGHT} 之间，实为 {raw}")
+        raise EditError(
+            _("分值须在 0 到 %(max)s 之间，实为 %(raw)s") % {"max": MAX_WEIGHT, "raw": raw}
+        )
     if value != value.quantize(Decimal("0.01")):
-        raise EditError(f"分值最多保留两位小数，实为 {raw}")
+        raise EditError(_("分值最多保留两位小数，实为 %(raw)s") % {"raw": raw})
     return format(value, "f")
 
 
 def parse_method(code: str) -> str:
     code = code.strip()
     if code not in REGISTRY:
-        raise EditError(f"未知评分方法“{code}”，请从列表中选择")
+        raise EditError(_("未知评分方法“%(code)s”，请从列表中选择") % {"code": code})
     return code
 
 
@@ -295,7 +307,7 @@ def parse_params(text: str) -> dict[str, Any]:
     except ValueError:
         value = None
     if not isinstance(value, dict):
-        raise EditError('参数须为 JSON 对象，例如 {"points": 6, "per_missed": 1}')
+        raise EditError(_('参数须为 JSON 对象，例如 {"points": 6, "per_missed": 1}'))
     params: dict[str, Any] = plain(value)
     return params
 
@@ -303,9 +315,9 @@ def parse_params(text: str) -> dict[str, Any]:
 def parse_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise EditError("请填写指标名称")
+        raise EditError(_("请填写指标名称"))
     if len(name) > MAX_NAME:
-        raise EditError(f"指标名称过长（最多 {MAX_NAME} 字）")
+        raise EditError(_("指标名称过长（最多 %(max)s 字）") % {"max": MAX_NAME})
     return name
 
 
@@ -327,7 +339,7 @@ def _locate(document: Any, key: str) -> tuple[Any, list[Any], int]:
     try:
         steps = [int(part) for part in key.split(".")]
     except ValueError:
-        raise EditError(f"指标 {key} 不存在") from None
+        raise EditError(_("指标 %(key)s 不存在") % {"key": key}) from None
     parent: Any = None
     siblings: list[Any] = document.get("indicators", [])
     for depth, index in enumerate(steps):
@@ -337,7 +349,7 @@ def _locate(document: Any, key: str) -> tuple[Any, list[Any], int]:
             return parent, siblings, index
         parent = siblings[index]
         siblings = parent.get("children", [])
-    raise EditError(f"指标 {key} 不存在")
+    raise EditError(_("指标 %(key)s 不存在") % {"key": key})
 
 
 def find_row(document: Any, names: list[str]) -> str | None:
@@ -356,7 +368,7 @@ def find_row(document: Any, names: list[str]) -> str | None:
 def _unique_among(siblings: list[Any], name: str, exclude: int | None = None) -> None:
     for index, raw in enumerate(siblings):
         if index != exclude and raw.get("name") == name:
-            raise EditError(f"同一级已有指标“{name}”，请换一个名称")
+            raise EditError(_("同一级已有指标“%(name)s”，请换一个名称") % {"name": name})
 
 
 TreeChange = Callable[[Any], dict[str, Any] | None]
@@ -375,7 +387,7 @@ def _change_tree(
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _check_version(evaluation, version)
     if evaluation.status not in EDITABLE:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能修改")
+        raise EditError(_("评价%(status)s，不能修改") % {"status": evaluation.get_status_display()})
     document = copy.deepcopy(evaluation.document)
     data = change(document)
     if data is None:
@@ -383,7 +395,7 @@ def _change_tree(
     try:
         case = from_document(document, evaluation.title)
         if not isinstance(case, Case):
-            raise EditError("不是评价表")
+            raise EditError(_("不是评价表"))
         report = review(case, rules_for(case))
     except CaseError as error:
         raise EditError(error.with_field()) from None
@@ -410,15 +422,18 @@ def add_indicator(
     def change(document: Any) -> dict[str, Any]:
         parent_name = ""
         if parent_key:
-            _, siblings, index = _locate(document, parent_key)
+            _parent, siblings, index = _locate(document, parent_key)
             parent = siblings[index]
             parent_name = parent["name"]
             if not parent.get("children"):
-                entered = [label for field, label in VALUE_FIELDS.items() if field in parent]
+                entered = [str(label) for field, label in VALUE_FIELDS.items() if field in parent]
                 if entered:
                     raise EditError(
-                        f"指标“{parent_name}”已填写{'、'.join(entered)}，不能再添加下级指标；"
-                        "请先清空这些内容，或在其上级添加"
+                        _(
+                            "指标“%(name)s”已填写%(fields)s，不能再添加下级指标；"
+                            "请先清空这些内容，或在其上级添加"
+                        )
+                        % {"name": parent_name, "fields": pgettext("list", "、").join(entered)}
                     )
                 for field in ("method", "params", "lower_is_better", "manual_reason"):
                     parent.pop(field, None)
@@ -449,10 +464,13 @@ def remove_indicator(evaluation_id: int, key: str, version: int, user: Any) -> E
         name = siblings[index]["name"]
         if len(siblings) == 1:
             if parent is None:
-                raise EditError("评价表至少要有一个一级指标，不能删除最后一个")
+                raise EditError(_("评价表至少要有一个一级指标，不能删除最后一个"))
             raise EditError(
-                f"“{name}”是“{parent['name']}”唯一的下级指标，不能删除；"
-                f"可先添加其他下级指标，或删除“{parent['name']}”"
+                _(
+                    "“%(name)s”是“%(parent)s”唯一的下级指标，不能删除；"
+                    "可先添加其他下级指标，或删除“%(parent)s”"
+                )
+                % {"name": name, "parent": parent["name"]}
             )
         removed = siblings.pop(index)
         return {
@@ -472,17 +490,16 @@ def move_indicator(
 ) -> Evaluation:
     """Swap a row with its previous (``"up"``) or next (``"down"``) sibling."""
     if direction not in ("up", "down"):
-        raise EditError("只能上移或下移")
+        raise EditError(_("只能上移或下移"))
 
     def change(document: Any) -> dict[str, Any]:
-        _, siblings, index = _locate(document, key)
+        _parent, siblings, index = _locate(document, key)
         target = index - 1 if direction == "up" else index + 1
         name = siblings[index]["name"]
         if not 0 <= target < len(siblings):
-            where = "第一个" if direction == "up" else "最后一个"
-            raise EditError(
-                f"“{name}”已是同级{where}，不能再{'上' if direction == 'up' else '下'}移"
-            )
+            if direction == "up":
+                raise EditError(_("“%(name)s”已是同级第一个，不能再上移") % {"name": name})
+            raise EditError(_("“%(name)s”已是同级最后一个，不能再下移") % {"name": name})
         siblings[index], siblings[target] = siblings[target], siblings[index]
         return {
             "row": key,
@@ -502,7 +519,7 @@ def reweight_indicator(
     """Set a row's 分值; a parent's may be cleared (it is then the sum of its children)."""
 
     def change(document: Any) -> dict[str, Any] | None:
-        _, siblings, index = _locate(document, key)
+        _parent, siblings, index = _locate(document, key)
         row = siblings[index]
         value = parse_weight(weight, required=not row.get("children"))
         before = row.get("weight")
@@ -532,7 +549,7 @@ def rename_indicator(
     new_name = parse_name(name)
 
     def change(document: Any) -> dict[str, Any] | None:
-        _, siblings, index = _locate(document, key)
+        _parent, siblings, index = _locate(document, key)
         before = siblings[index]["name"]
         if before == new_name:
             return None
@@ -580,15 +597,18 @@ def save_narrative(
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _check_version(evaluation, version)
     if evaluation.status not in EDITABLE:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能修改报告文字")
+        raise EditError(
+            _("评价%(status)s，不能修改报告文字") % {"status": evaluation.get_status_display()}
+        )
     known = {key.value: key for key in NarrativeKey}
     for name, text in texts.items():
         key = known.get(name)
         if key is None:
-            raise EditError(f"报告没有“{name}”这一章节")
+            raise EditError(_("报告没有“%(name)s”这一章节") % {"name": name})
         if len(clean_text(text)) > MAX_NARRATIVE:
             raise EditError(
-                f"“{key.label}”内容过长（{len(clean_text(text))} 字，上限 {MAX_NARRATIVE} 字）"
+                _("“%(chapter)s”内容过长（%(length)s 字，上限 %(max)s 字）")
+                % {"chapter": _(key.label), "length": len(clean_text(text)), "max": MAX_NARRATIVE}
             )
     current = narrative_of(evaluation)
     wanted = {**current, **{name: clean_text(text) for name, text in texts.items()}}
@@ -648,11 +668,11 @@ def update_row_facts(
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation_id)
     _check_version(evaluation, version)
     if evaluation.status not in EDITABLE:
-        raise EditError(f"评价{evaluation.get_status_display()}，不能修改")
+        raise EditError(_("评价%(status)s，不能修改") % {"status": evaluation.get_status_display()})
     document = copy.deepcopy(evaluation.document)
     row = document_rows(document).get(key)
     if row is None or row.get("children"):
-        raise EditError(f"指标 {key} 不存在或不是末级指标")
+        raise EditError(_("指标 %(key)s 不存在或不是末级指标") % {"key": key})
     before = dict(row.get("facts") or {})
     after = {**before, **plain(facts)}
     if after == before:
@@ -661,7 +681,7 @@ def update_row_facts(
     try:
         case = from_document(document, evaluation.title)
         if not isinstance(case, Case):
-            raise EditError("不是评价表")
+            raise EditError(_("不是评价表"))
         report = review(case, rules_for(case))
     except CaseError as error:
         raise EditError(error.with_field()) from None

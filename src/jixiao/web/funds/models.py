@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.budget import Budget
@@ -157,8 +158,14 @@ def execution_warnings(rules: RuleSet, percent: Decimal | None) -> list[str]:
     )
     below = f"{binding.below.normalize():f}"
     if grade_rank(best) == 1:
-        return [f"执行率低于{below}%，自评结论不得为{GRADES[0]}"]
-    return [f"执行率低于{below}%，自评结论为{best}及以下"]
+        return [
+            gettext("执行率低于%(below)s%%，自评结论不得为%(grade)s")
+            % {"below": below, "grade": GRADES[0]}
+        ]
+    return [
+        gettext("执行率低于%(below)s%%，自评结论为%(grade)s及以下")
+        % {"below": below, "grade": best}
+    ]
 
 
 def _total(values: Iterable[Decimal | None]) -> Decimal | None:

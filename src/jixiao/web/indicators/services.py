@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import EditError, find_row, import_document, parse_weight
@@ -53,7 +54,9 @@ def create_evaluation(
         key: format(value, "f") for key, value in (budget or {}).items() if value is not None
     }
     evaluation = import_document(
-        template.document(meta, figures or None), owner, name=f"模板 {template.name}"
+        template.document(meta, figures or None),
+        owner,
+        name=gettext("模板 %(name)s") % {"name": template.name},
     )
     log_action(
         "jixiao.evaluation.created",
@@ -68,7 +71,7 @@ def create_evaluation(
 def library_entry(pk: str) -> Indicator:
     entry = Indicator.objects.filter(pk=int(pk)).first() if pk.strip().isdigit() else None
     if entry is None:
-        raise EditError("请从指标库中选择一个指标")
+        raise EditError(gettext("请从指标库中选择一个指标"))
     return entry
 
 
@@ -92,6 +95,7 @@ def library_parent(document: Any, entry: Indicator) -> str:
     key = find_row(document, levels)
     if key is None:
         raise EditError(
-            f"评价表中没有“{'/'.join(levels)}”这一层级，请在“上级指标”中选择要添加到哪一行"
+            gettext("评价表中没有“%(levels)s”这一层级，请在“上级指标”中选择要添加到哪一行")
+            % {"levels": "/".join(levels)}
         )
     return key

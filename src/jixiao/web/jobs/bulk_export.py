@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from jixiao.core.tables import TableKind, TableMismatchError
+from jixiao.core.text import Text
 from jixiao.io import exporters
 from jixiao.io.cases import CaseError
 from jixiao.io.pdf_export import PdfConversionError
@@ -38,7 +39,8 @@ FAILURES_NAME = "无法导出.txt"
 
 
 class BulkExportError(Exception):
-    """The export as a whole cannot run; ``str()`` is the Chinese reason."""
+    """The export as a whole cannot run; ``str()`` is the Chinese reason, a :class:`Text` kept
+    with the job (``Job.set_message``) and shown in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,18 @@ def export_zip(
     """The archive's bytes, how many files it holds and how many evaluations failed."""
     exporter = exporters.get(choice.table, choice.format)
     if exporter is None or TableKind(choice.table) not in EVALUATION_TABLES:
-        raise BulkExportError(f"不支持的表格或格式：{choice.table} / {choice.format}")
+        raise BulkExportError(
+            Text("不支持的表格或格式：{table} / {format}", table=choice.table, format=choice.format)
+        )
     ids = list(chosen_evaluations(user, choice).values_list("pk", flat=True)[: MAX_EVALUATIONS + 1])
     if not ids:
-        raise BulkExportError("没有符合条件、您可以查看的评价")
+        raise BulkExportError(Text("没有符合条件、您可以查看的评价"))
     if len(ids) > MAX_EVALUATIONS:
-        raise BulkExportError(f"符合条件的评价超过 {MAX_EVALUATIONS} 份，请按年度或单位缩小范围")
+        raise BulkExportError(
+            Text(
+                "符合条件的评价超过 {limit} 份，请按年度或单位缩小范围", limit=str(MAX_EVALUATIONS)
+            )
+        )
     buffer = BytesIO()
     failures: list[str] = []
     used: set[str] = set()

@@ -141,7 +141,7 @@ def bulk_export(request: HttpRequest) -> HttpResponse:
         owner_id=owner_pk,
         organisation=data["organisation"],
         kind=Job.Kind.BULK_EXPORT,
-        upload_name=f"{label}-{choice.year or '全部年度'}-{choice.format}"[:255],
+        upload_name=f"{label}-{choice.year or _('全部年度')}-{choice.format}"[:255],
         params=choice.params(),
     )
     return _enqueued(job, run_bulk_export)

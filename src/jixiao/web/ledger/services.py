@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from jixiao.core.money import ZERO
 from jixiao.web.history.services import subject_key
@@ -60,9 +61,12 @@ def record_flow(
     if not connection.in_atomic_block:
         raise RuntimeError("record_flow must run inside the source's transaction")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= ZERO:
-        raise FlowError(f"资金流水金额须为大于0的数（{amount}）")
+        raise FlowError(gettext("资金流水金额须为大于0的数（%(amount)s）") % {"amount": amount})
     if amount != amount.quantize(QUANTUM):
-        raise FlowError(f"资金流水金额最多 {PLACES} 位小数（{amount}）")
+        raise FlowError(
+            gettext("资金流水金额最多 %(places)s 位小数（%(amount)s）")
+            % {"places": PLACES, "amount": amount}
+        )
     key = source_key(source, part)
     MoneyFlow.objects.filter(source=key).delete()
     return MoneyFlow.objects.create(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.audit import Code, Finding, Severity, row_path
@@ -75,7 +76,10 @@ class DepartmentTable:
 
     @property
     def title(self) -> str:
-        return f"{self.year}年度{self.department.name}部门绩效自评结果汇总表"
+        return gettext("%(year)s年度%(department)s部门绩效自评结果汇总表") % {
+            "year": self.year,
+            "department": self.department.name,
+        }
 
 
 def _latest_self_evaluations(user: Any, projects: list[Project]) -> dict[int, Evaluation]:
