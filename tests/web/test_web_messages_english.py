@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from jixiao.io import rulesets
@@ -147,3 +148,12 @@ def test_execution_rate_warnings_follow_the_language(percent: str, english: str,
         assert execution_warnings(rules, Decimal(percent)) == [english]
     with translation.override("zh-hans"):
         assert execution_warnings(rules, Decimal(percent)) == [chinese]
+
+
+def test_the_department_summary_is_titled_in_the_page_language(world, login) -> None:
+    url = reverse("summaries:department", args=[world.department.pk, 2021])
+    client = login(world.owner)
+    name = world.department.name
+    assert f"<h1>2021年度{name}部门绩效自评结果汇总表</h1>" in client.get(url).content.decode()
+    page = in_language(client, "en").get(url).content.decode()
+    assert f"<h1>2021 performance self-assessment summary of {name}</h1>" in page
