@@ -3,6 +3,10 @@
 Each finding has a stable code, a severity, the indicator path, a Chinese message and a
 fingerprint that stays the same for the same problem in the same table, so a reviewer's
 "confirmed/dismissed" can stick to it.
+
+Messages (and the audit's own paths: 总分, 等级, 执行率, 合计) are :class:`~jixiao.core.text.Text`:
+the Chinese string, which a user interface can translate (catalog ``core_text/catalogs/audit``).
+A message is built only when its finding is added.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from string import Formatter
+from typing import Any
 
 from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
@@ -26,6 +32,7 @@ from jixiao.core.rules import (
 )
 from jixiao.core.scoring.base import show
 from jixiao.core.targets import is_met, parse, units_compatible
+from jixiao.core.text import Text
 
 
 class Severity(StrEnum):
@@ -56,6 +63,30 @@ class Code(StrEnum):
     INDICATOR_COUNT_MISMATCH = "INDICATOR_COUNT_MISMATCH"
 
 
+CODE_TITLES: dict[Code, Text] = {
+    Code.SUM_MISMATCH: Text("合计不符"),
+    Code.TOTAL_MISMATCH: Text("总分与重新计算不符"),
+    Code.SCORE_EXCEEDS_WEIGHT: Text("得分超出分值"),
+    Code.WEIGHTS_NOT_100: Text("分值合计不为100"),
+    Code.CHILD_WEIGHTS_MISMATCH: Text("下级分值合计不符"),
+    Code.LEAF_WITHOUT_WEIGHT: Text("末级指标未设分值"),
+    Code.MANUAL_REASON_MISSING: Text("人工评分缺理由"),
+    Code.EXECUTION_RATE_MISMATCH: Text("执行率不符"),
+    Code.EXECUTION_SCORE_MISMATCH: Text("执行率得分不符"),
+    Code.ROUNDING_VARIANT: Text("舍入方式不同"),
+    Code.GRADE_MISMATCH: Text("等级不符"),
+    Code.GRADE_UNKNOWN: Text("无法识别的等级"),
+    Code.GRADE_RULE_VIOLATION: Text("等级超出执行率允许的上限"),
+    Code.MET_BUT_DEDUCTED: Text("已达标却扣分"),
+    Code.MISSED_BUT_FULL: Text("未达标却得满分"),
+    Code.DEVIATION_NOTE_MISSING: Text("未填写偏差原因"),
+    Code.UNIT_MISMATCH: Text("单位不一致"),
+    Code.SCORE_METHOD_MISMATCH: Text("得分与评分方法不符"),
+    Code.INDICATOR_COUNT_MISMATCH: Text("指标个数不符"),
+}
+"""A short Chinese name for each code (the code itself stays the stable identifier)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: Code
@@ -63,6 +94,11 @@ class Finding:
     path: str
     message: str
     fingerprint: str
+
+    @property
+    def title(self) -> Text:
+        """The code's short name (:data:`CODE_TITLES`)."""
+        return CODE_TITLES[self.code]
 
 
 def fingerprint(identity: str, code: Code, path: str) -> str:
@@ -128,10 +164,100 @@ def _matches(exact: Decimal, printed: Decimal, rules: RuleSet) -> bool:
     return quantize(exact, places_of(printed), rules.rounding) == printed
 
 
-def _rounding_note(seen: Rounding | None, rules: RuleSet) -> str:
-    if seen is None:
-        return "无法由四舍五入或截断得到"
-    return f"发布值系{seen.label}所得（规则集为{rules.rounding.label}）"
+def _message(template: Text) -> Callable[..., Text]:
+    """``_message(Text(t))(**args)`` is ``Text(t, **args)``, built at the cost of an f-string.
+
+    ``Text`` fills its template with ``str.format``, which costs several times the f-strings
+    the audit's messages were; a noisy table has a finding every few rows and
+    bench/score_bench.py times the audit. So each template is compiled, once, into a function
+    holding the same text as an f-string. Fields must be plain ``{name}``s (no conversion, no
+    format spec), for which an f-string and ``str.format`` give the same text.
+    """
+    source = str.__str__(template)
+    fields: dict[str, None] = {}
+    for _, name, spec, conversion in Formatter().parse(source):
+        if name is None:
+            continue
+        if not name.isidentifier() or name.startswith("_") or spec or conversion:
+            raise ValueError(f"not a plain field {{{name}}} in {source!r}")
+        fields[name] = None
+    code = (
+        f"def make(*, {', '.join(fields)}):\n"
+        f"    _made = _new(_Text, f{source!r})\n"
+        "    _made.template = _template\n"
+        f"    _made.args = {{{', '.join(f'{name!r}: {name}' for name in fields)}}}\n"
+        "    return _made\n"
+    )
+    namespace: dict[str, Any] = {"_new": str.__new__, "_Text": Text, "_template": source}
+    exec(code, namespace)
+    make: Callable[..., Text] = namespace["make"]
+    return make
+
+
+# Every message with numbers or table data in it (the fixed ones are plain Text constants).
+
+_WEIGHTS_NOT_100 = _message(Text("各一级指标（含执行率）分值合计 {found}，应为 {expected}"))
+_CHILD_WEIGHTS_MISMATCH = _message(Text("下级指标分值合计 {found}，与本级分值 {expected} 不符"))
+_OUT_OF_RANGE = _message(Text("得分 {given} 超出 0–{weight} 的范围"))
+_SUBTOTAL_DIFFERS = _message(Text("小计 {printed} 与下级得分合计 {children} 不符"))
+_METHOD_DIFFERS = _message(Text("{which} {given} 与{method}计算结果 {expected} 不符：{formula}"))
+_OUTSIDE_BAND = _message(Text("{which} {given} 不在{method}允许的区间内：{formula}"))
+_MET_BUT_DEDUCTED = _message(
+    Text(
+        "实际完成值“{actual}”已达到年度指标值“{target}”，却只得 {given}/{weight}，且未说明偏差原因"
+    )
+)
+_MISSED_BUT_FULL = _message(
+    Text("实际完成值“{actual}”未达到年度指标值“{target}”，却得满分 {given}")
+)
+_NOTE_MISSING = _message(Text("得分 {given}/{weight} 未达满分，未填写偏差原因分析及改进措施"))
+_UNITS_DIFFER = _message(
+    Text("年度指标值单位“{target_unit}”与实际完成值单位“{actual_unit}”不一致，无法比较")
+)
+_TOTAL_NOT_SUM = _message(Text("总分 {printed} 与各项得分合计 {parts} 不符"))
+_TOTAL_DIFFERS = _message(Text("发布总分 {printed}，重新计算为 {computed}"))
+_RATE_BY_BUDGET = _message(
+    Text(
+        "执行率发布为 {printed}%，按全年执行数/全年预算数计算为 {computed}%（无法由四舍五入或截断得到）"
+    )
+)
+_RATE_BY_ARRIVED = _message(
+    Text(
+        "执行率发布为 {printed}%，按全年执行数/实际到位资金计算为 {computed}%（无法由四舍五入或截断得到）"
+    )
+)
+_ROUNDED_OTHERWISE = _message(
+    Text("{subject} {printed}{unit}：{note}，按规则应为 {expected}{unit}")
+)
+_ROUNDING_SEEN = _message(Text("发布值系{seen}所得（规则集为{rules}）"))
+_GRADE_UNKNOWN = _message(Text("无法识别的等级“{raw}”"))
+_GRADE_DIFFERS = _message(Text("总分 {total} 按等级划分应为“{expected}”，发布为“{raw}”"))
+_GRADE_ABOVE_CAP = _message(Text("执行率 {rate}%，按{rules}结论最高为“{best}”，发布为“{raw}”"))
+_LEVEL = _message(Text("{level}级指标"))
+_COUNT_DIFFERS = _message(Text("报告文字称{level}级指标 {declared} 个，表中实有 {found} 个"))
+_BUDGET_SUM_DIFFERS = _message(Text("全年预算数合计 {parts}，发布为 {published}"))
+_CONCLUSION_UNKNOWN = _message(Text("无法识别的自评结论“{conclusion}”"))
+
+# The audit's own words, built once: paths, subjects and the rounding names (Rounding.label).
+_TOTAL = Text("总分")
+_GRADE = Text("等级")
+_SUM = Text("合计")
+_EXECUTION = Text("执行率")
+_MANUAL = Text("人工评分")
+_PUBLISHED = Text("填报得分")
+_ROUNDING_LABELS: dict[Rounding, Text] = {
+    Rounding.HALF_UP: Text("四舍五入"),
+    Rounding.DOWN: Text("截断"),
+    Rounding.WHOLE_DOWN: Text("向下取整"),
+}
+
+
+def _rounding_note(seen: Rounding, rules: RuleSet) -> Text:
+    """Which rounding gives the printed figure (a figure no rounding gives: _RATE_BY_…)."""
+    return _ROUNDING_SEEN(
+        seen=_ROUNDING_LABELS[seen],
+        rules=_ROUNDING_LABELS[rules.rounding],
+    )
 
 
 # Evaluations --------------------------------------------------------------------------------
@@ -144,14 +270,24 @@ _TREE_CODES = {
 }
 
 
-def _tree_problem_message(problem: TreeProblem) -> str:
+_LEAF_WITHOUT_WEIGHT = Text("末级指标未设分值")
+_MANUAL_REASON_MISSING = Text("人工评分须填写理由")
+
+
+def _tree_problem_message(problem: TreeProblem) -> Text:
     if problem.code is ProblemCode.WEIGHTS_NOT_100:
-        return f"各一级指标（含执行率）分值合计 {show(problem.found or ZERO)}，应为 {show(problem.expected or ZERO)}"
+        return _WEIGHTS_NOT_100(
+            found=show(problem.found or ZERO),
+            expected=show(problem.expected or ZERO),
+        )
     if problem.code is ProblemCode.CHILD_WEIGHTS_MISMATCH:
-        return f"下级指标分值合计 {show(problem.found or ZERO)}，与本级分值 {show(problem.expected or ZERO)} 不符"
+        return _CHILD_WEIGHTS_MISMATCH(
+            found=show(problem.found or ZERO),
+            expected=show(problem.expected or ZERO),
+        )
     if problem.code is ProblemCode.LEAF_WITHOUT_WEIGHT:
-        return "末级指标未设分值"
-    return "人工评分须填写理由"
+        return _LEAF_WITHOUT_WEIGHT
+    return _MANUAL_REASON_MISSING
 
 
 def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Finding]:
@@ -187,7 +323,10 @@ def _check_score(score: Score, rules: RuleSet, out: _Collector) -> None:
             Code.SCORE_EXCEEDS_WEIGHT,
             Severity.ERROR,
             score.path_text,
-            f"得分 {show(printed)} 超出 0–{show(score.weight)} 的范围",
+            _OUT_OF_RANGE(
+                given=show(printed),
+                weight=show(score.weight),
+            ),
         )
     if indicator.children:
         if printed is not None:
@@ -197,7 +336,10 @@ def _check_score(score: Score, rules: RuleSet, out: _Collector) -> None:
                     Code.SUM_MISMATCH,
                     Severity.ERROR,
                     score.path_text,
-                    f"小计 {show(printed)} 与下级得分合计 {show(children)} 不符",
+                    _SUBTOTAL_DIFFERS(
+                        printed=show(printed),
+                        children=show(children),
+                    ),
                 )
         if indicator.manual_score is not None:
             _check_against_method(score, rules, out)
@@ -237,7 +379,7 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None
             return
     elif band is None:
         return
-    which = "人工评分" if indicator.manual_score is not None else "填报得分"
+    which = _MANUAL if indicator.manual_score is not None else _PUBLISHED
     code = Code.EXECUTION_SCORE_MISMATCH if _is_execution(indicator) else Code.SCORE_METHOD_MISMATCH
     if value is not None:
         _report_printed(
@@ -246,12 +388,15 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None
             rules,
             out,
             score.path_text,
-            f"{which} ",
+            which,
             "",
             code,
-            lambda expected: (
-                f"{which} {show(given)} 与{score.method}计算结果 {show(expected)} 不符："
-                f"{outcome.formula}"
+            lambda expected: _METHOD_DIFFERS(
+                which=which,
+                given=show(given),
+                method=score.method,
+                expected=show(expected),
+                formula=outcome.formula,
             ),
         )
     elif band is not None:
@@ -261,7 +406,12 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None
                 code,
                 Severity.ERROR,
                 score.path_text,
-                f"{which} {show(given)} 不在{score.method}允许的区间内：{outcome.formula}",
+                _OUTSIDE_BAND(
+                    which=which,
+                    given=show(given),
+                    method=score.method,
+                    formula=outcome.formula,
+                ),
             )
 
 
@@ -290,8 +440,12 @@ def _check_achievement(score: Score, out: _Collector) -> None:
             Code.MET_BUT_DEDUCTED,
             Severity.WARNING,
             score.path_text,
-            f"实际完成值“{actual}”已达到年度指标值“{target}”，"
-            f"却只得 {show(given)}/{show(weight)}，且未说明偏差原因",
+            _MET_BUT_DEDUCTED(
+                actual=actual,
+                target=target,
+                given=show(given),
+                weight=show(weight),
+            ),
         )
         return
     if achieved is False and not below_full:
@@ -301,7 +455,11 @@ def _check_achievement(score: Score, out: _Collector) -> None:
                 Code.MISSED_BUT_FULL,
                 Severity.WARNING,
                 score.path_text,
-                f"实际完成值“{actual}”未达到年度指标值“{target}”，却得满分 {show(given)}",
+                _MISSED_BUT_FULL(
+                    actual=actual,
+                    target=target,
+                    given=show(given),
+                ),
             )
     if (
         below_full
@@ -313,7 +471,10 @@ def _check_achievement(score: Score, out: _Collector) -> None:
             Code.DEVIATION_NOTE_MISSING,
             Severity.INFO,
             score.path_text,
-            f"得分 {show(given)}/{show(weight)} 未达满分，未填写偏差原因分析及改进措施",
+            _NOTE_MISSING(
+                given=show(given),
+                weight=show(weight),
+            ),
         )
 
 
@@ -323,15 +484,19 @@ def _check_units(score: Score, out: _Collector) -> None:
         return
     target, actual = parse(indicator.target), parse(indicator.actual)
     if (
-        target.is_quantitative
-        and actual.is_quantitative
+        target.value is not None  # both quantitative (is_quantitative, without the calls)
+        and actual.value is not None
+        and target.unit != actual.unit  # the same unit always fits: no call for the usual case
         and not units_compatible(target.unit, actual.unit)
     ):
         out.add(
             Code.UNIT_MISMATCH,
             Severity.WARNING,
             score.path_text,
-            f"年度指标值单位“{target.unit}”与实际完成值单位“{actual.unit}”不一致，无法比较",
+            _UNITS_DIFFER(
+                target_unit=target.unit,
+                actual_unit=actual.unit,
+            ),
         )
 
 
@@ -350,15 +515,21 @@ def _check_total(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
             out.add(
                 Code.SUM_MISMATCH,
                 Severity.ERROR,
-                "总分",
-                f"总分 {show(printed)} 与各项得分合计 {show(parts - deducted)} 不符",
+                _TOTAL,
+                _TOTAL_NOT_SUM(
+                    printed=show(printed),
+                    parts=show(parts - deducted),
+                ),
             )
     if abs(result.total - printed) > rules.tolerance:
         out.add(
             Code.TOTAL_MISMATCH,
             Severity.ERROR,
-            "总分",
-            f"发布总分 {show(printed)}，重新计算为 {show(result.total)}",
+            _TOTAL,
+            _TOTAL_DIFFERS(
+                printed=show(printed),
+                computed=show(result.total),
+            ),
         )
 
 
@@ -371,17 +542,23 @@ def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
         return
     if rules.execution_capped:
         exact = min(exact, HUNDRED)
-    denominator = (
-        "实际到位资金"
+    mismatch = (
+        _RATE_BY_ARRIVED
         if rules.execution_denominator is ExecutionDenominator.ARRIVED
-        else "全年预算数"
+        else _RATE_BY_BUDGET
     )
-    _compare_rate(exact, budget.published_rate, rules, out, "执行率", denominator)
+    _compare_rate(exact, budget.published_rate, rules, out, _EXECUTION, mismatch)
 
 
 def _compare_rate(
-    exact: Decimal, printed: Decimal, rules: RuleSet, out: _Collector, path: str, denominator: str
+    exact: Decimal,
+    printed: Decimal,
+    rules: RuleSet,
+    out: _Collector,
+    path: str,
+    mismatch: Callable[..., Text],
 ) -> None:
+    """``mismatch``: the message naming the rate's denominator (_RATE_BY_…)."""
     if _matches(exact, printed, rules):
         return
     _report_printed(
@@ -390,12 +567,11 @@ def _compare_rate(
         rules,
         out,
         path,
-        "执行率 ",
+        _EXECUTION,
         "%",
         Code.EXECUTION_RATE_MISMATCH,
-        lambda _expected: (
-            f"执行率发布为 {show(printed)}%，按全年执行数/{denominator}计算为"
-            f" {show(quantize(exact, 2, Rounding.HALF_UP))}%（{_rounding_note(None, rules)}）"
+        lambda _expected: mismatch(
+            printed=show(printed), computed=show(quantize(exact, 2, Rounding.HALF_UP))
         ),
     )
 
@@ -406,10 +582,10 @@ def _report_printed(
     rules: RuleSet,
     out: _Collector,
     path: str,
-    label: str,
+    subject: Text,
     unit: str,
     code: Code,
-    mismatch: Callable[[Decimal], str],
+    mismatch: Callable[[Decimal], Text],
 ) -> None:
     """Silent when the rule set's rounding gives the printed figure; ROUNDING_VARIANT (info)
     when another rounding does; otherwise ``code``, a warning within the tolerance.
@@ -421,8 +597,13 @@ def _report_printed(
             Code.ROUNDING_VARIANT,
             Severity.INFO,
             path,
-            f"{label}{show(printed)}{unit}：{_rounding_note(seen.seen, rules)}，"
-            f"按规则应为 {show(seen.expected)}{unit}",
+            _ROUNDED_OTHERWISE(
+                subject=subject,
+                printed=show(printed),
+                unit=unit,
+                note=_rounding_note(seen.seen, rules),
+                expected=show(seen.expected),
+            ),
         )
         return
     severity = Severity.WARNING if seen.within_tolerance else Severity.ERROR
@@ -435,7 +616,7 @@ def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
         return
     grade = normalize_grade(raw)
     if grade is None:
-        out.add(Code.GRADE_UNKNOWN, Severity.ERROR, "等级", f"无法识别的等级“{raw}”")
+        out.add(Code.GRADE_UNKNOWN, Severity.ERROR, _GRADE, _GRADE_UNKNOWN(raw=raw))
         return
     best = rules.best_grade_allowed(result.execution_percent)
     total = case.published.total
@@ -445,10 +626,14 @@ def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
             out.add(
                 Code.GRADE_MISMATCH,
                 Severity.ERROR,
-                "等级",
-                f"总分 {show(total)} 按等级划分应为“{expected}”，发布为“{raw}”",
+                _GRADE,
+                _GRADE_DIFFERS(
+                    total=show(total),
+                    expected=expected,
+                    raw=raw,
+                ),
             )
-    _check_grade_cap(grade, raw, result.execution_percent, rules, out, "等级")
+    _check_grade_cap(grade, raw, result.execution_percent, rules, out, _GRADE)
 
 
 def _check_grade_cap(
@@ -460,8 +645,12 @@ def _check_grade_cap(
             Code.GRADE_RULE_VIOLATION,
             Severity.ERROR,
             path,
-            f"执行率 {show(quantize(execution, 2, Rounding.HALF_UP))}%，按{rules.title or rules.name}结论最高为“{best}”，"
-            f"发布为“{raw}”",
+            _GRADE_ABOVE_CAP(
+                rate=show(quantize(execution, 2, Rounding.HALF_UP)),
+                rules=rules.title or rules.name,
+                best=best,
+                raw=raw,
+            ),
         )
 
 
@@ -473,8 +662,12 @@ def _check_declared_counts(case: Case, out: _Collector) -> None:
             out.add(
                 Code.INDICATOR_COUNT_MISMATCH,
                 Severity.INFO,
-                f"{level}级指标",
-                f"报告文字称{level}级指标 {declared} 个，表中实有 {found} 个",
+                _LEVEL(level=level),
+                _COUNT_DIFFERS(
+                    level=level,
+                    declared=declared,
+                    found=found,
+                ),
             )
 
 
@@ -492,8 +685,11 @@ def audit_summary(summary: DepartmentSummary, rules: RuleSet) -> list[Finding]:
             out.add(
                 Code.SUM_MISMATCH,
                 Severity.ERROR,
-                "合计",
-                f"全年预算数合计 {show(parts)}，发布为 {show(total)}",
+                _SUM,
+                _BUDGET_SUM_DIFFERS(
+                    parts=show(parts),
+                    published=show(total),
+                ),
             )
     return out.findings
 
@@ -512,10 +708,15 @@ def _check_row(row: SummaryRow, rules: RuleSet, out: _Collector) -> None:
     path = row_path(row)
     exact = row_execution_percent(row)
     if exact is not None and row.published_rate is not None:
-        _compare_rate(exact, row.published_rate, rules, out, path, "全年预算数")
+        _compare_rate(exact, row.published_rate, rules, out, path, _RATE_BY_BUDGET)
     grade = normalize_grade(row.conclusion)
     if grade is None:
-        out.add(Code.GRADE_UNKNOWN, Severity.ERROR, path, f"无法识别的自评结论“{row.conclusion}”")
+        out.add(
+            Code.GRADE_UNKNOWN,
+            Severity.ERROR,
+            path,
+            _CONCLUSION_UNKNOWN(conclusion=row.conclusion),
+        )
         return
     _check_grade_cap(grade, row.conclusion, exact, rules, out, path)
 

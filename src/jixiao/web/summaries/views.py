@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.audit import Severity
 from jixiao.core.rules import GRADES
+from jixiao.web.core_text.localize import localize
 from jixiao.web.evaluations.listing import escape_html, grouped_page, html_join, rows_html
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.funds.filters import chosen, unit_choices, unit_options
@@ -89,8 +90,12 @@ def department_summary(request: HttpRequest, org_pk: int, year: int) -> HttpResp
                         else line.conclusion,
                         html_join(
                             "",
-                            '<span class="finding sev-{}"><span class="code">{}</span>{}</span>',
-                            ((f.severity, f.code, f.message) for f in line.findings),
+                            '<span class="finding sev-{}" title="{}"><span class="code">{}</span>'
+                            "{}</span>",
+                            (
+                                (f.severity, localize(f.title), f.code, localize(f.message))
+                                for f in line.findings
+                            ),
                         ),
                     )
                     for line, project_link, evaluation_link, budget, executed, rate_ in rows
