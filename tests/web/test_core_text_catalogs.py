@@ -80,3 +80,19 @@ def test_every_translation_uses_the_same_fields(tmp_path: Path) -> None:
 def test_localize_without_a_translation_keeps_the_chinese(language: str, expected: str) -> None:
     with override_settings(LANGUAGE_CODE=language), translation.override(language):
         assert localize(Text("内层 {n}", n="1")) == expected
+
+
+def test_the_areas_agree_on_shared_messages(tmp_path: Path) -> None:
+    """The areas are merged in one order (LOCALE_PATHS), so a template in two areas must read
+    the same in both, or one page would show the other's wording."""
+    seen: dict[str, dict[str, str]] = {}
+    for number, catalog in enumerate(CATALOGS):
+        compiled = tmp_path / f"{number}.mo"
+        subprocess.run(["msgfmt", "-o", str(compiled), str(catalog)], check=True)
+        with compiled.open("rb") as handle:
+            entries = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        for key, value in entries.items():
+            if isinstance(key, str) and key:
+                seen.setdefault(key, {})[catalog.parts[-5]] = value
+    differing = {key: areas for key, areas in seen.items() if len(set(areas.values())) > 1}
+    assert not differing, differing
