@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.programme import ChangeState, EnterpriseClass, ServiceType
@@ -35,7 +36,7 @@ class Programme(models.Model):
         Organisation, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("名称"), max_length=128)
-    province = models.CharField(_("省"), max_length=64)
+    province = models.CharField(pgettext_lazy("region", "省"), max_length=64)
     start = models.DateField(_("实施开始日期"))
     end = models.DateField(_("实施结束日期"))
     schedule = models.JSONField(_("期限表调整"), default=list, blank=True)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.core import subsidies as core
 from jixiao.core.money import ZERO
@@ -160,7 +161,7 @@ class Application(models.Model):
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
+        verbose_name=pgettext_lazy("submitted by", "填报人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
