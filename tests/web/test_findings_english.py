@@ -49,7 +49,7 @@ def test_the_evaluation_page_shows_findings_in_english(world, login, persona) ->
     aside = findings_of(in_language(login(getattr(world, persona)), "en"), world.jx)
     for english in ENGLISH:
         assert english in aside, english
-    assert "Total：" in aside  # the audit's own path 总分, translated
+    assert "Total: " in aside  # the audit's own path 总分, translated
     for chinese in [*CHINESE, "总分", "重新计算为", "偏差原因", "计算结果"]:
         assert chinese not in aside, chinese
     assert "培训合格率" in aside  # the table's own words stay as written
