@@ -57,3 +57,11 @@ def test_the_evaluation_page_reads_in_english(
     expect(alert).to_contain_text("must be a number")
     expect(alert).not_to_contain_text("分值须为数字")
     screenshot("english")
+
+    page.get_by_text("Export tables and reports").click()  # the menu: documents × formats
+    score_sheet_pdf = page.get_by_role("link", name="Score sheet (PDF)")
+    expect(score_sheet_pdf).to_be_visible()
+    expect(score_sheet_pdf).to_have_attribute(
+        "href", f"/evaluations/{evaluation.pk}/export/score_sheet.pdf"
+    )
+    screenshot("english-exports")

@@ -151,16 +151,16 @@ def test_the_grid_speaks_the_users_language(world: None) -> None:
 def test_the_export_menu_links_every_table_and_format(world: None) -> None:
     evaluation = industry()
     page = client_for("jx_editor").get(f"/evaluations/{evaluation.pk}/").content.decode()
-    menu = page[page.index('<span class="exports">') :]
-    menu = menu[: menu.index("</span>")]
+    menu = page[page.index('<details class="exports">') :]
+    menu = menu[: menu.index("</details>")]
     hrefs = re.findall(r'href="([^"]+)"', menu)
     base = f"/evaluations/{evaluation.pk}"
     assert hrefs == [
         f"{base}/export/self.xlsx",
         f"{base}/export/self.docx",
+        f"{base}/export/self.pdf",
         f"{base}/export/scoring.xlsx",
         f"{base}/export/scoring.docx",
-        f"{base}/export/self.pdf",
         f"{base}/export/score_sheet.xlsx",
         f"{base}/export/score_sheet.docx",
         f"{base}/export/score_sheet.pdf",
@@ -170,6 +170,7 @@ def test_the_export_menu_links_every_table_and_format(world: None) -> None:
         f"{base}/report.docx",
         f"{base}/report.pdf",
     ]
-    assert ">得分表 (PDF)</a>" in menu
+    assert '<tr><th>得分表</th>' in menu
+    assert 'aria-label="得分表 (PDF)">PDF</a>' in menu
     for href in hrefs[:2]:
         assert client_for("jx_editor").get(href).status_code == 200

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from jixiao.core.evaluation import Score
 from jixiao.web.cofunding.templatetags.cofunding_marks import funding_mark
 from jixiao.web.core_text.localize import localize
-from jixiao.web.evaluations.listing import escape_html, html_join, two_places
+from jixiao.web.evaluations.listing import escape_html, two_places
 from jixiao.web.indicators.templatetags.indicator_tree import tree_position
 
 # (score, anchor, key, flagged, indent): what the body's context calls ``rows``.
@@ -206,38 +207,40 @@ def _tree_cell(
     )
 
 
-# The export menu: (route, table, format, label), in the order the page offers them.
+# The export menu: one row per document, one column per format (route, table, title, formats),
+# in the order the page offers them. The link reads the format; its accessible name is the full
+# "document (format)" label.
+FORMATS = (("xlsx", "Excel"), ("docx", "Word"), ("pdf", "PDF"))
 EXPORTS = (
-    ("export", "self", "xlsx", gettext_lazy("自评表 (Excel)")),
-    ("export", "self", "docx", gettext_lazy("自评表 (Word)")),
-    ("export", "scoring", "xlsx", gettext_lazy("计分表 (Excel)")),
-    ("export", "scoring", "docx", gettext_lazy("计分表 (Word)")),
-    ("export", "self", "pdf", gettext_lazy("自评表 (PDF)")),
-    ("export", "score_sheet", "xlsx", gettext_lazy("得分表 (Excel)")),
-    ("export", "score_sheet", "docx", gettext_lazy("得分表 (Word)")),
-    ("export", "score_sheet", "pdf", gettext_lazy("得分表 (PDF)")),
-    ("export", "completion", "xlsx", gettext_lazy("指标完成情况表 (Excel)")),
-    ("export", "completion", "docx", gettext_lazy("指标完成情况表 (Word)")),
-    ("export", "completion", "pdf", gettext_lazy("指标完成情况表 (PDF)")),
-    ("report", "", "docx", gettext_lazy("评价报告 (Word)")),
-    ("report", "", "pdf", gettext_lazy("评价报告 (PDF)")),
+    ("export", "self", gettext_lazy("自评表"), ("xlsx", "docx", "pdf")),
+    ("export", "scoring", gettext_lazy("计分表"), ("xlsx", "docx")),
+    ("export", "score_sheet", gettext_lazy("得分表"), ("xlsx", "docx", "pdf")),
+    ("export", "completion", gettext_lazy("指标完成情况表"), ("xlsx", "docx", "pdf")),
+    ("report", "", gettext_lazy("评价报告"), ("docx", "pdf")),
 )
 
 
 def export_links_html(pk: int) -> SafeString:
-    """The export menu's links: two ``reverse`` per page instead of one per link."""
+    """The export menu: a table of documents × formats, with two ``reverse`` per page instead
+    of one per link."""
     table_url = reverse("evaluations:export", args=[pk, "TABLE", "FMT"])
     report_url = reverse("evaluations:report", args=[pk, "FMT"])
-    return html_join(
-        "\n    ",
-        '<a class="button" href="{}">{}</a>',
-        (
-            (
-                table_url.replace("TABLE", table).replace("FMT", fmt)
-                if route == "export"
-                else report_url.replace("FMT", fmt),
-                label,
+    rows = []
+    for route, table, title, formats in EXPORTS:
+        cells = []
+        for fmt, name in FORMATS:
+            if fmt not in formats:
+                cells.append(SafeString("<td></td>"))
+                continue
+            url = table_url.replace("TABLE", table) if route == "export" else report_url
+            cells.append(
+                format_html(
+                    '<td><a href="{}" aria-label="{} ({})">{}</a></td>',
+                    url.replace("FMT", fmt),
+                    title,
+                    name,
+                    name,
+                )
             )
-            for route, table, fmt, label in EXPORTS
-        ),
-    )
+        rows.append(format_html("<tr><th>{}</th>{}</tr>", title, SafeString("".join(cells))))
+    return SafeString("".join(rows))
