@@ -170,7 +170,7 @@ def test_the_export_menu_links_every_table_and_format(world: None) -> None:
         f"{base}/report.docx",
         f"{base}/report.pdf",
     ]
-    assert '<tr><th>得分表</th>' in menu
+    assert "<tr><th>得分表</th>" in menu
     assert 'aria-label="得分表 (PDF)">PDF</a>' in menu
     for href in hrefs[:2]:
         assert client_for("jx_editor").get(href).status_code == 200
