@@ -762,9 +762,20 @@ def test_the_county_sees_what_a_change_request_changes(pw: PW, login: Any) -> No
     ]
     for line in lines:
         assert line.item in page and line.after in page
-    # once decided the request no longer shows a diff (the targets now in force changed)
+    # once decided, the diff shown is the one kept at the decision (the targets now in force
+    # already include the change, so a live diff would be empty)
     services.decide_change(pw.park, 1, "approve", "", pw.county, date(2023, 9, 5))
-    assert 'id="change-1-diff"' not in text(login(pw.county).get(url("park", pw.park.pk)))
+    pw.park.refresh_from_db()
+    assert services.change_lines(pw.park, pw.park.changes.get()) == []
+    decided = pw.park.changes.get()
+    assert decided.decided_lines == [dataclasses.asdict(line) for line in lines]
+    page = text(login(pw.county).get(url("park", pw.park.pk)))
+    assert 'id="change-1-diff"' in page and "审核时的调整内容" in page
+    for line in lines:
+        assert line.item in page and line.after in page
+    # reporting it to the province keeps the decided diff
+    services.decide_change(pw.park, 1, "report", "", pw.county, date(2023, 9, 6))
+    assert pw.park.changes.get().decided_lines == decided.decided_lines
 
 
 def test_an_unchanged_request_says_so(pw: PW, login: Any) -> None:

@@ -185,6 +185,9 @@ class ChangeRequest(models.Model):
     decided_on = models.DateField(_("审核日期"), null=True, blank=True)
     decision_note = models.TextField(_("审核意见"), blank=True)
     reported_on = models.DateField(_("报省日期"), null=True, blank=True)
+    # What the change made, against the targets then in effect, written when it was decided
+    # (afterwards the targets in effect already include it): [{part, item, field, before, after}].
+    decided_lines = models.JSONField(_("审核时的调整内容"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("调整申请")

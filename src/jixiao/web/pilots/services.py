@@ -15,9 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.core.money import fmt
@@ -396,6 +397,9 @@ def decide_change(
     request = book.change(number)
     row = ChangeRequest.objects.get(park=park, number=number)
     old_state = row.state
+    if old_state == core.ChangeState.PENDING.value:  # approve or reject: keep what it would change
+        with translation.override(settings.LANGUAGE_CODE):  # stored, so in the default language
+            row.decided_lines = [dataclasses.asdict(line) for line in change_lines(park, row)]
     row.state = request.state.value
     row.decided_on = request.decided_on
     row.decision_note = request.decision_note

@@ -225,7 +225,12 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "quarters": quarters,
             "changes": [
-                (c, services.change_lines(park, c) if c.state == "pending" else None)
+                (
+                    c,
+                    services.change_lines(park, c)
+                    if c.state == "pending"
+                    else c.decided_lines or None,
+                )
                 for c in park.changes.all()
             ],
             "ledger": services.ledger_of(park, programme),
