@@ -38,6 +38,7 @@ Kind = Organisation.Kind
 USERS: list[DemoUser] = [
     DemoUser("zj_province", "浙江省经信厅审核人", PROVINCE, Role.REVIEWER),
     DemoUser("county_reviewer", "示例县经信局审核人", "示例县经济和信息化局", Role.REVIEWER),
+    DemoUser("county_finance", "示例县财政局审核人", "示例县财政局", Role.REVIEWER),
     DemoUser("park_editor", "示例县小微企业创业园填报人", PARK, Role.EDITOR),
 ]
 
