@@ -37,10 +37,9 @@ from jixiao.core.pilots.institutions import (
 from jixiao.core.pilots.programme import Programme, ServiceType
 from jixiao.core.pilots.reviews import Action, Review
 from jixiao.core.pilots.schedule import SEED_003_SCHEDULE
-from jixiao.core.pilots.wording import joined
 from jixiao.core.subsidies import Category as SubsidyCategory
 from jixiao.core.subsidies import Reason, Refusal, SubsidyError
-from jixiao.core.text import Text, render
+from jixiao.core.text import Text, joined, render
 from jixiao.io.allocation_file import AllocationFileError, from_document
 from jixiao.io.allocation_import import import_candidates
 from jixiao.io.blacklist import BlacklistError

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from jixiao.core.text import Text, render
+from jixiao.core.text import Text, joined, render
 from jixiao.io import cases
 from jixiao.io.batch_audit import BatchError, expand_zip
-from jixiao.io.cases import CaseError, listing
+from jixiao.io.cases import CaseError
 from jixiao.io.import_selfeval import import_file
 from selfeval_tables import write_xlsx, zhuzhou
 
@@ -140,11 +140,11 @@ def test_the_schema_titles_are_all_translated(english: dict[str, str]) -> None:
 
 def test_a_long_list_translates_without_deep_recursion(english: dict[str, str]) -> None:
     names = [f"k{i}" for i in range(3000)]
-    joined = listing(names)
-    assert joined == "、".join(names)
-    assert in_english(joined, english) == ", ".join(names)
-    assert listing(["a"]) == "a" and listing([]) == ""
-    assert listing(["a", "b", "c"], "；") == "a；b；c"
+    listed = joined(names, "、")
+    assert listed == "、".join(names)
+    assert in_english(listed, english) == ", ".join(names)
+    assert joined(["a"], "、") == "a" and joined([], "、") == ""
+    assert joined(["a", "b", "c"], "；") == "a；b；c"
 
 
 def test_with_field_for_a_page_about_one_record() -> None:

@@ -36,8 +36,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from jixiao.core.money import HUNDRED, ONE, ZERO, fmt
-from jixiao.core.pilots.wording import joined
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 
 CENT = Decimal("0.01")
 SHARE_PLACES = Decimal("1E-12")  # shares kept to 12 places: enough for any printed percent

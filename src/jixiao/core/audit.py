@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from string import Formatter
-from typing import Any
 
 from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
@@ -32,7 +30,7 @@ from jixiao.core.rules import (
 )
 from jixiao.core.scoring.base import show
 from jixiao.core.targets import is_met, parse, units_compatible
-from jixiao.core.text import Text
+from jixiao.core.text import Text, compiled
 
 
 class Severity(StrEnum):
@@ -164,79 +162,49 @@ def _matches(exact: Decimal, printed: Decimal, rules: RuleSet) -> bool:
     return quantize(exact, places_of(printed), rules.rounding) == printed
 
 
-def _message(template: Text) -> Callable[..., Text]:
-    """``_message(Text(t))(**args)`` is ``Text(t, **args)``, built at the cost of an f-string.
-
-    ``Text`` fills its template with ``str.format``, which costs several times the f-strings
-    the audit's messages were; a noisy table has a finding every few rows and
-    bench/score_bench.py times the audit. So each template is compiled, once, into a function
-    holding the same text as an f-string. Fields must be plain ``{name}``s (no conversion, no
-    format spec), for which an f-string and ``str.format`` give the same text.
-    """
-    source = str.__str__(template)
-    fields: dict[str, None] = {}
-    for _, name, spec, conversion in Formatter().parse(source):
-        if name is None:
-            continue
-        if not name.isidentifier() or name.startswith("_") or spec or conversion:
-            raise ValueError(f"not a plain field {{{name}}} in {source!r}")
-        fields[name] = None
-    code = (
-        f"def make(*, {', '.join(fields)}):\n"
-        f"    _made = _new(_Text, f{source!r})\n"
-        "    _made.template = _template\n"
-        f"    _made.args = {{{', '.join(f'{name!r}: {name}' for name in fields)}}}\n"
-        "    return _made\n"
-    )
-    namespace: dict[str, Any] = {"_new": str.__new__, "_Text": Text, "_template": source}
-    exec(code, namespace)
-    make: Callable[..., Text] = namespace["make"]
-    return make
-
-
 # Every message with numbers or table data in it (the fixed ones are plain Text constants).
 
-_WEIGHTS_NOT_100 = _message(Text("各一级指标（含执行率）分值合计 {found}，应为 {expected}"))
-_CHILD_WEIGHTS_MISMATCH = _message(Text("下级指标分值合计 {found}，与本级分值 {expected} 不符"))
-_OUT_OF_RANGE = _message(Text("得分 {given} 超出 0–{weight} 的范围"))
-_SUBTOTAL_DIFFERS = _message(Text("小计 {printed} 与下级得分合计 {children} 不符"))
-_METHOD_DIFFERS = _message(Text("{which} {given} 与{method}计算结果 {expected} 不符：{formula}"))
-_OUTSIDE_BAND = _message(Text("{which} {given} 不在{method}允许的区间内：{formula}"))
-_MET_BUT_DEDUCTED = _message(
+_WEIGHTS_NOT_100 = compiled(Text("各一级指标（含执行率）分值合计 {found}，应为 {expected}"))
+_CHILD_WEIGHTS_MISMATCH = compiled(Text("下级指标分值合计 {found}，与本级分值 {expected} 不符"))
+_OUT_OF_RANGE = compiled(Text("得分 {given} 超出 0–{weight} 的范围"))
+_SUBTOTAL_DIFFERS = compiled(Text("小计 {printed} 与下级得分合计 {children} 不符"))
+_METHOD_DIFFERS = compiled(Text("{which} {given} 与{method}计算结果 {expected} 不符：{formula}"))
+_OUTSIDE_BAND = compiled(Text("{which} {given} 不在{method}允许的区间内：{formula}"))
+_MET_BUT_DEDUCTED = compiled(
     Text(
         "实际完成值“{actual}”已达到年度指标值“{target}”，却只得 {given}/{weight}，且未说明偏差原因"
     )
 )
-_MISSED_BUT_FULL = _message(
+_MISSED_BUT_FULL = compiled(
     Text("实际完成值“{actual}”未达到年度指标值“{target}”，却得满分 {given}")
 )
-_NOTE_MISSING = _message(Text("得分 {given}/{weight} 未达满分，未填写偏差原因分析及改进措施"))
-_UNITS_DIFFER = _message(
+_NOTE_MISSING = compiled(Text("得分 {given}/{weight} 未达满分，未填写偏差原因分析及改进措施"))
+_UNITS_DIFFER = compiled(
     Text("年度指标值单位“{target_unit}”与实际完成值单位“{actual_unit}”不一致，无法比较")
 )
-_TOTAL_NOT_SUM = _message(Text("总分 {printed} 与各项得分合计 {parts} 不符"))
-_TOTAL_DIFFERS = _message(Text("发布总分 {printed}，重新计算为 {computed}"))
-_RATE_BY_BUDGET = _message(
+_TOTAL_NOT_SUM = compiled(Text("总分 {printed} 与各项得分合计 {parts} 不符"))
+_TOTAL_DIFFERS = compiled(Text("发布总分 {printed}，重新计算为 {computed}"))
+_RATE_BY_BUDGET = compiled(
     Text(
         "执行率发布为 {printed}%，按全年执行数/全年预算数计算为 {computed}%（无法由四舍五入或截断得到）"
     )
 )
-_RATE_BY_ARRIVED = _message(
+_RATE_BY_ARRIVED = compiled(
     Text(
         "执行率发布为 {printed}%，按全年执行数/实际到位资金计算为 {computed}%（无法由四舍五入或截断得到）"
     )
 )
-_ROUNDED_OTHERWISE = _message(
+_ROUNDED_OTHERWISE = compiled(
     Text("{subject} {printed}{unit}：{note}，按规则应为 {expected}{unit}")
 )
-_ROUNDING_SEEN = _message(Text("发布值系{seen}所得（规则集为{rules}）"))
-_GRADE_UNKNOWN = _message(Text("无法识别的等级“{raw}”"))
-_GRADE_DIFFERS = _message(Text("总分 {total} 按等级划分应为“{expected}”，发布为“{raw}”"))
-_GRADE_ABOVE_CAP = _message(Text("执行率 {rate}%，按{rules}结论最高为“{best}”，发布为“{raw}”"))
-_LEVEL = _message(Text("{level}级指标"))
-_COUNT_DIFFERS = _message(Text("报告文字称{level}级指标 {declared} 个，表中实有 {found} 个"))
-_BUDGET_SUM_DIFFERS = _message(Text("全年预算数合计 {parts}，发布为 {published}"))
-_CONCLUSION_UNKNOWN = _message(Text("无法识别的自评结论“{conclusion}”"))
+_ROUNDING_SEEN = compiled(Text("发布值系{seen}所得（规则集为{rules}）"))
+_GRADE_UNKNOWN = compiled(Text("无法识别的等级“{raw}”"))
+_GRADE_DIFFERS = compiled(Text("总分 {total} 按等级划分应为“{expected}”，发布为“{raw}”"))
+_GRADE_ABOVE_CAP = compiled(Text("执行率 {rate}%，按{rules}结论最高为“{best}”，发布为“{raw}”"))
+_LEVEL = compiled(Text("{level}级指标"))
+_COUNT_DIFFERS = compiled(Text("报告文字称{level}级指标 {declared} 个，表中实有 {found} 个"))
+_BUDGET_SUM_DIFFERS = compiled(Text("全年预算数合计 {parts}，发布为 {published}"))
+_CONCLUSION_UNKNOWN = compiled(Text("无法识别的自评结论“{conclusion}”"))
 
 # The audit's own words, built once: paths, subjects and the rounding names (Rounding.label).
 _TOTAL = Text("总分")

@@ -14,7 +14,7 @@ from jixiao.core.money import HUNDRED, ZERO, quantize
 from jixiao.core.rules import worse_grade
 from jixiao.core.scoring import REGISTRY, Method, MethodInputError, Outcome, ScoringContext, get
 from jixiao.core.scoring.base import show
-from jixiao.core.text import Text
+from jixiao.core.text import Text, message_of
 
 
 class Source(StrEnum):
@@ -186,21 +186,17 @@ def _method_title(indicator: Indicator) -> str:
     return method.title if method is not None else ""
 
 
-def _message(error: Exception) -> str:
-    """An error's message, keeping it a :class:`Text` when it is one (``str()`` would not)."""
-    first = error.args[0] if len(error.args) == 1 else None
-    return first if isinstance(first, Text) else str(error)
-
-
 def _input_error(indicator: Indicator, path_text: str, error: Exception) -> MethodInputError:
     """A method's failure on malformed parameters or facts, as one clear error."""
     where = Text("第 {line} 行，", line=indicator.line) if indicator.line else ""
     if isinstance(error, MethodInputError):
         return MethodInputError(
-            Text("{where}指标 {path}：{error}", where=where, path=path_text, error=_message(error))
+            Text(
+                "{where}指标 {path}：{error}", where=where, path=path_text, error=message_of(error)
+            )
         )
     detail = (
-        Text("缺少 {key}", key=error.args[0]) if isinstance(error, KeyError) else _message(error)
+        Text("缺少 {key}", key=error.args[0]) if isinstance(error, KeyError) else message_of(error)
     )
     code = indicator.method.code if indicator.method else ""
     return MethodInputError(

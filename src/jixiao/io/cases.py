@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -31,7 +31,7 @@ from jixiao.core.case import (
 from jixiao.core.indicators import Deduction, Indicator, IndicatorTree, MethodSpec
 from jixiao.core.money import to_decimal
 from jixiao.core.scoring import REGISTRY
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 from jixiao.io import yaml_lines
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -79,19 +79,6 @@ class CaseError(Exception):
         return Text("{message}（字段 {field}）", message=self.message, field=self.field)
 
 
-def listing(items: Sequence[str], separator: str = "、") -> str:
-    """``items`` joined by ``、`` (or ``；``) as a :class:`Text` whose joins translate too.
-
-    Nested in halves, so that translating a long list does not recurse deeply."""
-    if len(items) <= 1:
-        return items[0] if items else ""
-    half = len(items) // 2
-    first, rest = listing(items[:half], separator), listing(items[half:], separator)
-    if separator == "；":
-        return Text("{first}；{rest}", first=first, rest=rest)
-    return Text("{first}、{rest}", first=first, rest=rest)
-
-
 def field_name(path: list[str | int]) -> str:
     text = ""
     for step in path:
@@ -130,16 +117,16 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     expected: Any = error.validator_value
     if error.validator == "required" and isinstance(instance, dict):
         missing = [name for name in expected if name not in instance]
-        return Text("缺少必填字段 {names}", names=listing(missing))
+        return Text("缺少必填字段 {names}", names=joined(missing, "、"))
     if error.validator == "dependentRequired" and isinstance(instance, dict):
         pairs = [
-            Text("填写 {name} 时须同时填写 {names}", name=k, names=listing(v))
+            Text("填写 {name} 时须同时填写 {names}", name=k, names=joined(v, "、"))
             for k, v in expected.items()
             if k in instance
         ]
-        return listing(pairs, "；") or word
+        return joined(pairs) or word
     if error.validator == "additionalProperties" and isinstance(instance, dict):
-        names = listing(_unexpected_keys(error))
+        names = joined(_unexpected_keys(error), "、")
         known = _known_keys(error)
         if known:
             return Text("有未知字段 {names}，应为 {known}", names=names, known=known)
@@ -178,11 +165,12 @@ def _known_keys(error: jsonschema.ValidationError) -> str:
     properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     if not properties or not all("title" in value for value in properties.values()):
         return ""
-    return listing(
+    return joined(
         [
             Text("{key}（{title}）", key=key, title=Text(value["title"]))
             for key, value in properties.items()
-        ]
+        ],
+        "、",
     )
 
 
@@ -438,7 +426,7 @@ class _Builder:
     def indicator(self, raw: Any, path: list[str | int]) -> Indicator:
         method = raw.get("method")
         if method is not None and method not in REGISTRY:
-            known = listing(sorted(REGISTRY))
+            known = joined(sorted(REGISTRY), "、")
             message = Text(
                 "未知评分方法 {method}（可用：{known}）", method=repr(method), known=known
             )

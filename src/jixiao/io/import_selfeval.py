@@ -29,9 +29,9 @@ import yaml
 from jixiao.core.case import Case, DepartmentSummary
 from jixiao.core.targets import Comparator
 from jixiao.core.targets import parse as parse_target
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 from jixiao.io import cases
-from jixiao.io.cases import CaseError, listing
+from jixiao.io.cases import CaseError
 from jixiao.io.import_grid import SUFFIXES, Grid, Row, read_grids
 
 CASE_SUFFIXES = cases.SUFFIXES + SUFFIXES
@@ -323,7 +323,7 @@ def import_grids(grids: list[Grid], path: Path, table: int | None = None) -> Imp
     tables = _find_tables(grids)
     if not tables:
         labels = [grid.label for grid in grids if grid.rows]
-        searched = listing(labels)
+        searched = joined(labels, "、")
         if len(labels) > 1:
             message = Text(
                 "没有找到项目支出绩效自评表：{searched}中都没有含“三级指标”“年度指标值/实际完成值”"

@@ -20,8 +20,7 @@ from jixiao.core.pilots.flows import FlowKind, MoneyFlow
 from jixiao.core.pilots.programme import CENT, Park, PreciseTarget, Programme, ServiceType
 from jixiao.core.pilots.records import ServiceRecord, percent, tally
 from jixiao.core.pilots.tranches import TrancheLedger
-from jixiao.core.pilots.wording import joined
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 
 MAX_TEXT = 5000  # characters in one narrative cell
 

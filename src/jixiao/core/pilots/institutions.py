@@ -14,8 +14,7 @@ from enum import StrEnum
 from jixiao.core.money import ZERO, fmt
 from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.programme import ServiceType
-from jixiao.core.pilots.wording import joined
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 
 MIN_INSTITUTIONS = 2
 

@@ -19,8 +19,7 @@ from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.evidence import Evidence, EvidenceCheck, check_evidence
 from jixiao.core.pilots.institutions import Catalogue
 from jixiao.core.pilots.programme import Category, Park, Programme, ServiceType
-from jixiao.core.pilots.wording import joined
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 
 
 class Use(StrEnum):

@@ -17,8 +17,7 @@ from jixiao.core.pilots.errors import PilotError
 from jixiao.core.pilots.institutions import Catalogue, blocking_breaches
 from jixiao.core.pilots.programme import ServiceType
 from jixiao.core.pilots.records import ProgressReport
-from jixiao.core.pilots.wording import joined
-from jixiao.core.text import Text
+from jixiao.core.text import Text, joined
 
 
 class ReviewState(StrEnum):

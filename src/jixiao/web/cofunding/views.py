@@ -21,7 +21,7 @@ from jixiao.web.cofunding import services
 from jixiao.web.cofunding.forms import PaymentForm, PlanForm
 from jixiao.web.cofunding.link import LinkError
 from jixiao.web.cofunding.models import CofundingPlan, Level, Payment
-from jixiao.web.core_text.localize import localize
+from jixiao.web.core_text.localize import localize_error
 from jixiao.web.evaluations.models import Evaluation
 from jixiao.web.evaluations.services import EditError
 from jixiao.web.evaluations.workflow import EDITABLE
@@ -39,12 +39,6 @@ from jixiao.web.orgs.permissions import (
 from jixiao.web.orgs.roles import Flag
 
 PAGE_SIZE = 50
-
-
-def _message(error: Exception) -> str:
-    """The refusal in the page's language (a core ``Text`` is translated by ``localize``)."""
-    first = error.args[0] if error.args else ""
-    return localize(first) if isinstance(first, str) else str(error)
 
 
 def _plans() -> Any:
@@ -115,7 +109,7 @@ def _save(form: PlanForm, request: HttpRequest) -> CofundingPlan | None:
     try:
         return services.save_plan(form.save(commit=False), request.user)
     except core.CofundingError as error:
-        form.add_error(None, _message(error))
+        form.add_error(None, localize_error(error))
         return None
 
 
@@ -200,7 +194,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user,
             )
         except core.CofundingError as error:
-            form.add_error(None, _message(error))
+            form.add_error(None, localize_error(error))
         else:
             messages.success(request, _("已登记拨付。"))
             return redirect("cofunding:plan_detail", pk=plan.pk)
@@ -227,7 +221,7 @@ def plan_take_subsidy_total(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.take_total_from_subsidies(plan, request.user)
     except core.CofundingError as error:
-        messages.error(request, _message(error))
+        messages.error(request, localize_error(error))
     else:
         messages.success(request, _("已按补贴审批结果更新批复总额。"))
     return redirect("cofunding:plan_detail", pk=plan.pk)
@@ -246,7 +240,7 @@ def plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         applied = services.apply_to_evaluation(plan, evaluation, request.user)
     except (EditError, LinkError, core.CofundingError) as error:
-        messages.error(request, _message(error))
+        messages.error(request, localize_error(error))
     else:
         done = "；".join(f"{label}：{values}" for label, values in applied.rows)
         messages.success(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language, gettext
 
-from jixiao.core.text import Text, render
+from jixiao.core.text import Text, message_of, render
 
 
 def localize(text: str) -> str:
@@ -15,13 +15,6 @@ def localize(text: str) -> str:
     if language.startswith("zh"):
         return str.__str__(text)
     return render(text, gettext)
-
-
-def message_of(error: BaseException) -> str:
-    """An exception's message, kept a core :class:`Text` when the core wrote one (``str()`` of
-    an exception whose argument is a ``Text`` gives a plain string)."""
-    first = error.args[0] if len(error.args) == 1 else None
-    return first if isinstance(first, Text) else str(error)
 
 
 def localize_error(error: BaseException) -> str:

@@ -19,7 +19,7 @@ from jixiao.core.money import ZERO, to_decimal
 from jixiao.core.review import TableReport, review
 from jixiao.core.rules import RuleSet, RuleSetError
 from jixiao.core.scoring import REGISTRY, MethodInputError
-from jixiao.core.text import Text
+from jixiao.core.text import Text, message_of
 from jixiao.io import rulesets
 from jixiao.io.cases import CaseError, from_document, plain, read_document
 from jixiao.web.evaluations.models import Evaluation
@@ -52,13 +52,6 @@ def score_case(case: Case, name: str) -> TableReport:
         return review(case, rules_for(case))
     except (RuleSetError, MethodInputError) as error:
         raise CaseError(name, message_of(error)) from None
-
-
-def message_of(error: Exception) -> str:
-    """An exception's message for the user, kept a core :class:`Text` (translatable) when the
-    core wrote one (``str()`` of an exception would turn it into a plain string)."""
-    first = error.args[0] if len(error.args) == 1 else None
-    return first if isinstance(first, Text) else str(error)
 
 
 def _store_figures(evaluation: Evaluation, report: TableReport) -> None:

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from jixiao.core.text import Text
+from jixiao.core.text import Text, message_of
 from jixiao.io.batch_audit import BatchError, audit_zip, workbook_bytes
 from jixiao.web.jobs.bulk_export import FAILURES_NAME, BulkExportError, Choice, export_zip
 from jixiao.web.jobs.models import Job
@@ -113,7 +113,7 @@ def run_bulk_export(job_id: int) -> None:
                 job.owner, Choice.from_params(job.params), progress=_progress_writer(job)
             )
         except BulkExportError as error:
-            _fail(job, _message_of(error))
+            _fail(job, message_of(error))
             return
         job.refresh_from_db(fields=["progress_done", "progress_total"])
         job.result.save(f"{uuid.uuid4().hex}.zip", ContentFile(content), save=False)
@@ -164,7 +164,7 @@ def _run(job: Job) -> None:
         try:
             result = audit_zip(archive, job.upload_name or "upload.zip", progress=progress)
         except BatchError as error:
-            _fail(job, _message_of(error))
+            _fail(job, message_of(error))
             return
     job.refresh_from_db(fields=["progress_done", "progress_total"])
     job.result.save(f"{uuid.uuid4().hex}.xlsx", ContentFile(workbook_bytes(result)), save=False)
@@ -181,9 +181,3 @@ def _run(job: Job) -> None:
         else Text("已审核 {files} 个文件", files=files)
     )
     job.save(update_fields=["result", "status", "finished", "message", "params"])
-
-
-def _message_of(error: Exception) -> str:
-    """The exception's message, kept a :class:`Text` when it is one (``str()`` is Chinese)."""
-    first = error.args[0] if len(error.args) == 1 else None
-    return first if isinstance(first, Text) else str(error)

@@ -23,7 +23,7 @@ from jixiao.core.pilots.evidence import EvidenceKind
 from jixiao.core.pilots.records import RecordRefusedError, Use
 from jixiao.core.pilots.reviews import Action, ReviewState
 from jixiao.core.pilots.tranches import Tranche, payment_plan
-from jixiao.core.pilots.wording import joined
+from jixiao.core.text import joined
 from jixiao.io import pilot_export
 from jixiao.web.core_text.localize import localize
 from jixiao.web.history.services import history_of
