@@ -59,7 +59,7 @@ from jixiao.web.pilots.forms import (
     TargetsForm,
 )
 from jixiao.web.pilots.models import HalfYearSummary, Park, ProgrammeCounty, QuarterlyReport
-from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, size_guard
+from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, size_guard, stored_file_response
 
 EXPORTS = {"xlsx", "docx"}
 MB = 1024 * 1024
@@ -510,16 +510,9 @@ def record_detail(request: HttpRequest, pk: int, record: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, record: int, evidence: int) -> FileResponse:
     park: Park = get_pilot_park(request.user, pk)
     found = _record(park, record).evidence.filter(pk=evidence).first()
-    if found is None or not found.file:
+    if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, found.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(found.file, found.name, found.content_type)
 
 
 # Quarterly reports ------------------------------------------------------------------------
@@ -785,13 +778,6 @@ def summaries(request: HttpRequest, pk: int, county: int) -> HttpResponse:
 def summary_download(request: HttpRequest, pk: int, county: int, summary: int) -> FileResponse:
     _, found = _county(request, pk, county)
     item = HalfYearSummary.objects.filter(county=found, pk=summary).first()
-    if item is None or not item.file:
+    if item is None:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, item.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(item.file, item.name, item.content_type)

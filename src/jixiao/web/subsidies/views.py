@@ -52,7 +52,7 @@ from jixiao.web.subsidies.forms import (
     PolicyForm,
 )
 from jixiao.web.subsidies.models import Application, SubsidyPolicy
-from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, MB, View, size_guard
+from jixiao.web.uploads import MAX_ATTACHMENT_BYTES, MB, View, size_guard, stored_file_response
 
 Status = Application.Status
 PAGE_SIZE = 100
@@ -334,14 +334,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> FileR
     found = application.attachments.filter(pk=attachment).first()
     if found is None:
         raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, found.name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(found.file, found.name, found.content_type)
 
 
 # Blacklist ------------------------------------------------------------------------------------
