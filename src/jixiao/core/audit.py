@@ -12,14 +12,16 @@ A message is built only when its finding is added.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
-from jixiao.core.case import Case, CaseMeta, DepartmentSummary, SummaryRow
+from jixiao.core.budget import Budget
+from jixiao.core.case import Case, CaseMeta, DepartmentSummary, Published, SummaryRow
 from jixiao.core.evaluation import EvaluationResult, Score, Source
-from jixiao.core.indicators import Indicator, ProblemCode, TreeProblem
+from jixiao.core.indicators import Deduction, Indicator, ProblemCode, TreeProblem
 from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
 from jixiao.core.rules import (
     ExecutionDenominator,
@@ -124,6 +126,42 @@ class _Collector:
         self.findings.append(
             Finding(code, severity, path, message, fingerprint(self.identity, code, path))
         )
+
+    def extend(self, path: str, problems: tuple[Problem, ...]) -> None:
+        """Add ``problems`` (see :func:`score_problems`) found at ``path``."""
+        for code, severity, message in problems:
+            self.add(code, severity, path, message)
+
+
+Problem = tuple[Code, Severity, str]
+"""A finding before it has a place: code, severity and message."""
+
+
+class _Sink(Protocol):
+    def add(self, code: Code, severity: Severity, path: str, message: str) -> None: ...
+
+
+class _Problems:
+    """Keeps what the checks of one score report, without path or fingerprint."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    def add(self, code: Code, severity: Severity, path: str, message: str) -> None:
+        self.found.append((code, severity, message))
+
+
+def score_problems(score: Score, rules: RuleSet) -> tuple[Problem, ...]:
+    """What the audit reports of one score, in order, for :meth:`_Collector.extend`.
+
+    The checks read only the score's own row (its children's printed scores for a parent), so a
+    batch audit may reuse the answer for an identical row.
+    """
+    out = _Problems()
+    _check_score(score, rules, out)
+    return tuple(out.found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +304,40 @@ def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Fin
         )
     for score in result.scores:
         _check_score(score, rules, out)
-    _check_total(case, result, rules, out)
-    _check_execution_rate(case, rules, out)
-    _check_grade(case, result, rules, out)
-    _check_declared_counts(case, out)
+    check_table(
+        out,
+        rules,
+        case.published,
+        [root.published_score for root in case.tree.roots],
+        case.tree.deductions,
+        result.total,
+        case.budget,
+        result.execution_percent,
+        case.tree.level_counts,
+    )
     return out.findings
+
+
+def check_table(
+    out: _Collector,
+    rules: RuleSet,
+    published: Published,
+    roots_printed: Sequence[Decimal | None],
+    deductions: Sequence[Deduction],
+    total: Decimal,
+    budget: Budget | None,
+    execution: Decimal | None,
+    level_counts: Mapping[int, int],
+) -> None:
+    """The checks of the table as a whole: total, execution rate, grade, declared counts.
+
+    ``roots_printed``: the printed scores of the top-level rows; ``total`` and ``execution``:
+    as computed (:class:`~jixiao.core.evaluation.EvaluationResult`).
+    """
+    _check_total(published.total, roots_printed, deductions, total, rules, out)
+    _check_execution_rate(budget, rules, out)
+    _check_grade(published, execution, rules, out)
+    _check_declared_counts(published.declared_counts, level_counts, out)
 
 
 def _published_children_sum(score: Score) -> Decimal | None:
@@ -283,7 +350,7 @@ def _published_children_sum(score: Score) -> Decimal | None:
     return total
 
 
-def _check_score(score: Score, rules: RuleSet, out: _Collector) -> None:
+def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
     indicator = score.indicator
     printed = indicator.published_score
     if printed is not None and (printed > score.weight or printed < ZERO):
@@ -335,7 +402,7 @@ def _is_execution(indicator: Indicator) -> bool:
     return indicator.method is not None and indicator.method.code == "execution"
 
 
-def _check_against_method(score: Score, rules: RuleSet, out: _Collector) -> None:
+def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
     indicator, outcome = score.indicator, score.outcome
     given = _given(indicator)
     if outcome is None or given is None:
@@ -387,7 +454,7 @@ def _has_note(indicator: Indicator) -> bool:
     return bool(indicator.deviation_note.strip() or indicator.manual_reason.strip())
 
 
-def _check_achievement(score: Score, out: _Collector) -> None:
+def _check_achievement(score: Score, out: _Sink) -> None:
     indicator = score.indicator
     given = _given(indicator)
     if given is None:
@@ -446,7 +513,7 @@ def _check_achievement(score: Score, out: _Collector) -> None:
         )
 
 
-def _check_units(score: Score, out: _Collector) -> None:
+def _check_units(score: Score, out: _Sink) -> None:
     indicator = score.indicator
     if not indicator.target or not indicator.actual:  # an empty cell is never quantitative
         return
@@ -468,15 +535,20 @@ def _check_units(score: Score, out: _Collector) -> None:
         )
 
 
-def _check_total(case: Case, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
-    printed = case.published.total
+def _check_total(
+    printed: Decimal | None,
+    roots: Sequence[Decimal | None],
+    deductions: Sequence[Deduction],
+    total: Decimal,
+    rules: RuleSet,
+    out: _Collector,
+) -> None:
     if printed is None:
         return
-    roots = [root.published_score for root in case.tree.roots]
     if all(v is not None for v in roots):
         parts = sum((v for v in roots if v is not None), ZERO)
         deducted = sum(
-            (d.published if d.published is not None else d.amount for d in case.tree.deductions),
+            (d.published if d.published is not None else d.amount for d in deductions),
             ZERO,
         )
         if abs(parts - deducted - printed) > rules.tolerance:
@@ -489,20 +561,19 @@ def _check_total(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
                     parts=show(parts - deducted),
                 ),
             )
-    if abs(result.total - printed) > rules.tolerance:
+    if abs(total - printed) > rules.tolerance:
         out.add(
             Code.TOTAL_MISMATCH,
             Severity.ERROR,
             _TOTAL,
             _TOTAL_DIFFERS(
                 printed=show(printed),
-                computed=show(result.total),
+                computed=show(total),
             ),
         )
 
 
-def _check_execution_rate(case: Case, rules: RuleSet, out: _Collector) -> None:
-    budget = case.budget
+def _check_execution_rate(budget: Budget | None, rules: RuleSet, out: _Collector) -> None:
     if budget is None or budget.published_rate is None:
         return
     exact = budget.execution_percent(rules.execution_denominator)
@@ -548,7 +619,7 @@ def _report_printed(
     seen: Comparison,
     printed: Decimal,
     rules: RuleSet,
-    out: _Collector,
+    out: _Sink,
     path: str,
     subject: Text,
     unit: str,
@@ -578,16 +649,18 @@ def _report_printed(
     out.add(code, severity, path, mismatch(seen.expected))
 
 
-def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Collector) -> None:
-    raw = case.published.grade
+def _check_grade(
+    published: Published, execution: Decimal | None, rules: RuleSet, out: _Collector
+) -> None:
+    raw = published.grade
     if raw is None:
         return
     grade = normalize_grade(raw)
     if grade is None:
         out.add(Code.GRADE_UNKNOWN, Severity.ERROR, _GRADE, _GRADE_UNKNOWN(raw=raw))
         return
-    best = rules.best_grade_allowed(result.execution_percent)
-    total = case.published.total
+    best = rules.best_grade_allowed(execution)
+    total = published.total
     if total is not None:
         expected = worse_grade(rules.grade_for(total), best)
         if grade != expected and grade_rank(grade) >= grade_rank(best):
@@ -601,7 +674,7 @@ def _check_grade(case: Case, result: EvaluationResult, rules: RuleSet, out: _Col
                     raw=raw,
                 ),
             )
-    _check_grade_cap(grade, raw, result.execution_percent, rules, out, _GRADE)
+    _check_grade_cap(grade, raw, execution, rules, out, _GRADE)
 
 
 def _check_grade_cap(
@@ -622,9 +695,10 @@ def _check_grade_cap(
         )
 
 
-def _check_declared_counts(case: Case, out: _Collector) -> None:
-    counts = case.tree.level_counts
-    for level, declared in sorted(case.published.declared_counts.items()):
+def _check_declared_counts(
+    declared_counts: Mapping[int, int], counts: Mapping[int, int], out: _Collector
+) -> None:
+    for level, declared in sorted(declared_counts.items()):
         found = counts.get(level, 0)
         if found != declared:
             out.add(
