@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jixiao.core import targets
 from jixiao.core.targets import (
     Comparator,
     Expression,
@@ -346,3 +347,35 @@ def test_round_trip(symbol: str, number: Decimal, unit: str) -> None:
     e = parse(f"{symbol}{number:f}{unit}")
     assert (e.comparator, e.value, e.unit, e.text) == (SYMBOLS[symbol], number, unit, "")
     assert e.explicit
+
+
+# --- the plain-cell shortcut reads what the full grammar reads ----------------------------------
+
+PLAIN_PIECES = [
+    "", ">", "<", ">=", "<=", "≥", "≤", "＞", "》", "《", "=", "=>", "0", "7", "12", "150000",
+    "99.5", ".5", "5.", "1,000", "%", "％", "家", "户", "次", "人次", "个", "项", "件", "天", "小时",
+    "分钟", "元", "人", "万", "千", "以上", " ", "。",
+]  # fmt: skip
+
+
+@st.composite
+def plain_cells(draw: st.DrawFn) -> str:
+    """Cells made of the shortcut's pieces and a few that must send a cell to the grammar."""
+    return "".join(draw(st.lists(st.sampled_from(PLAIN_PIECES), max_size=5)))
+
+
+def _by_grammar(text: str) -> object:
+    return targets._read_grammar(text, targets._compact(targets._clean(text)))
+
+
+@settings(max_examples=500)
+@given(plain_cells())
+def test_the_plain_shortcut_reads_as_the_grammar_does(text: str) -> None:
+    assert targets._read(text) == _by_grammar(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["95", "≥90%", ">150000", "1374家", "≤5%", "0.5", "12人次", "30分钟", "007", "＞＝85％"]
+)
+def test_the_plain_shortcut_on_the_seed_forms(text: str) -> None:
+    assert targets._read(text) == _by_grammar(text)
