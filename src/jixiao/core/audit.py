@@ -193,7 +193,7 @@ _WHOLE_DOWN = Rounding.WHOLE_DOWN
 _NOT_APPLICABLE = Source.NOT_APPLICABLE
 
 
-def _matches(exact: Decimal, printed: Decimal, rules: RuleSet) -> bool:
+def printed_matches(exact: Decimal, printed: Decimal, rules: RuleSet) -> bool:
     """``compare_printed(...).ok``, without building the comparison."""
     if exact == printed and rules.rounding is not _WHOLE_DOWN:
         return True
@@ -385,7 +385,7 @@ def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
     given = manual if manual is not None else printed
     if outcome is not None and given is not None:
         value = outcome.value
-        if value is None or not _matches(max(ZERO, min(value, score.weight)), given, rules):
+        if value is None or not printed_matches(max(ZERO, min(value, score.weight)), given, rules):
             _check_against_method(score, rules, out)  # a band to check, or a figure that differs
     _check_achievement(score, out)
     if indicator.target and indicator.actual:  # an empty cell is never quantitative
@@ -410,7 +410,7 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
     value, band = outcome.value, outcome.band
     if value is not None:
         exact = max(ZERO, min(value, score.weight))
-        if _matches(exact, given, rules):
+        if printed_matches(exact, given, rules):
             return
     elif band is None:
         return
@@ -598,7 +598,7 @@ def _compare_rate(
     mismatch: Callable[..., Text],
 ) -> None:
     """``mismatch``: the message naming the rate's denominator (_RATE_BY_…)."""
-    if _matches(exact, printed, rules):
+    if printed_matches(exact, printed, rules):
         return
     _report_printed(
         compare_printed(exact, printed, rules),

@@ -530,7 +530,7 @@ def _text(value: Any) -> str | None:
 # path, so messages, lines and fields stay exactly those of the careful path.
 
 
-class _RefusedError(Exception):
+class _RefusedError(ValueError):
     """A document the careful path must look at (it raises the user's message)."""
 
 
@@ -541,6 +541,13 @@ def _lean_decimal(value: Any) -> Decimal | None:
     if value is None or type(value) is Decimal:
         return value
     return to_decimal(value)  # TypeError/ValueError: the careful path names the field
+
+
+def indicator_from_trusted(raw: Any) -> Indicator:
+    """One indicator (and its subtree) of a validated document, built the lean way; raises
+    ``TypeError``/``ValueError``/``KeyError`` or ``_RefusedError`` on anything
+    :meth:`_Builder.indicator` would refuse (use that for the message)."""
+    return _lean_indicator(raw)
 
 
 def _lean_indicator(raw: Any) -> Indicator:
