@@ -112,13 +112,23 @@ class _Collector:
     __slots__ = ("_identity", "findings", "meta")
 
     def __init__(self, meta: CaseMeta) -> None:
-        self.meta = meta
+        self.meta: CaseMeta | None = meta
         self._identity: str | None = None  # worked out at the first finding
         self.findings: list[Finding] = []
+
+    @classmethod
+    def for_identity(cls, identity: str) -> _Collector:
+        """A collector for a table whose identity (:attr:`CaseMeta.identity`) is known."""
+        out = cls.__new__(cls)
+        out.meta = None
+        out._identity = identity
+        out.findings = []
+        return out
 
     @property
     def identity(self) -> str:
         if self._identity is None:
+            assert self.meta is not None
             self._identity = self.meta.identity
         return self._identity
 

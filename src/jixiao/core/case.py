@@ -50,6 +50,13 @@ class EvaluationKind(StrEnum):
     THIRD_PARTY = "第三方评价"
 
 
+def table_identity(
+    region: str, year: int | None, department: str, project: str, kind: EvaluationKind
+) -> str:
+    """What makes two files the same table (``project``: the project, else the title)."""
+    return "|".join((region, str(year or ""), department, project, kind.value))
+
+
 @dataclass(frozen=True, slots=True)
 class CaseMeta:
     title: str = ""
@@ -66,14 +73,8 @@ class CaseMeta:
     @property
     def identity(self) -> str:
         """What makes two files the same table, for stable finding fingerprints."""
-        return "|".join(
-            (
-                self.region,
-                str(self.year or ""),
-                self.department,
-                self.project or self.title,
-                self.kind.value,
-            )
+        return table_identity(
+            self.region, self.year, self.department, self.project or self.title, self.kind
         )
 
 

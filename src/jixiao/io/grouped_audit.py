@@ -42,13 +42,13 @@ from jixiao.core.audit import (
     score_problems,
 )
 from jixiao.core.budget import Budget
-from jixiao.core.case import Case, CaseMeta, EvaluationKind, Published
+from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
 from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction
 from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, to_decimal
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
 from jixiao.core.scoring import ScoringContext
-from jixiao.core.targets import parse
+from jixiao.core.targets import convert, parse, units_compatible
 from jixiao.io import cases
 
 __all__ = ["TableAudit", "audit_documents"]
@@ -127,7 +127,7 @@ def _full(document: Mapping[str, Any], rules: RuleSet, name: str) -> TableAudit:
 
 # Reading the document's cells -------------------------------------------------------------------
 
-_KEYS = frozenset(
+_PARENT_KEYS = frozenset(
     {
         "name",
         "code",
@@ -148,8 +148,9 @@ _KEYS = frozenset(
         "line",
     }
 )
-"""What a row may hold and still be handled in the slot loops (no manual score, nothing not
-applicable)."""
+"""What a parent row may hold and still be handled in the slot loops (no manual score, nothing
+not applicable)."""
+_LEAF_KEYS = _PARENT_KEYS - {"children", "lower_is_better"}  # and no direction of its own
 
 _DECIMALS: dict[int, Decimal] = {}
 
@@ -190,14 +191,12 @@ def _budget(raw: Mapping[str, Any] | None) -> Budget | None:
     if raw is None:
         return None
     get = raw.get
-    given = get("sources") or {}
-    sources = {str(key): _decimal(value) for key, value in given.items()}
-    return Budget(
+    return Budget(  # without its sources: neither scoring nor the audit reads them
         _decimal(get("initial")),
         _decimal(get("full_year")),
         _decimal(get("executed")),
         _decimal(get("arrived")),
-        MappingProxyType({k: v for k, v in sources.items() if v is not None}),
+        EMPTY,
         _decimal(get("published_rate")),
         getattr(raw, "line", None),
     )
@@ -229,19 +228,15 @@ def _deduction(raw: Mapping[str, Any]) -> Deduction:
     )
 
 
-def _meta(raw: Mapping[str, Any]) -> CaseMeta:
+def _identity(raw: Mapping[str, Any]) -> str:
+    """``CaseMeta.identity`` of a document's ``meta`` block."""
     get = raw.get
-    return CaseMeta(
-        get("title", ""),
+    return table_identity(
         get("region", ""),
         get("year"),
         get("department", ""),
-        get("unit", ""),
-        get("fund", ""),
-        get("project", ""),
+        get("project", "") or get("title", ""),
         EvaluationKind(get("kind", EvaluationKind.SELF.value)),
-        get("framework", ""),
-        get("source", ""),
     )
 
 
@@ -256,25 +251,41 @@ def _label(raw: Mapping[str, Any]) -> str:
 _EXECUTION = "execution"
 _RATIO_POSITIVE = "ratio_positive"
 _RATIO_NEGATIVE = "ratio_negative"
+_RATIOS = (_RATIO_POSITIVE, _RATIO_NEGATIVE)
 _ARRIVED = ExecutionDenominator.ARRIVED
 _RATIO = ReverseFormula.RATIO
 _WHOLE_DOWN = Rounding.WHOLE_DOWN
 _DEAD: Mapping[str, Any] = MappingProxyType({})  # the place of a refused table in a column
 
-_ROWS: dict[tuple[int, ...], dict[tuple[Any, ...], tuple[Decimal | None, tuple[Problem, ...]]]] = {}
-"""Per rule set (by id, the rule set kept alive beside it): row key → (score, problems)."""
-_ROW_LIMIT = 200_000
+Row = tuple[Decimal | None, tuple[Problem, ...], Decimal, Decimal | None]
+"""A leaf row's score of record, what the audit says of it, its weight and its printed score."""
+
+_MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]]]] = {}
+"""Per rule set (by id, kept alive beside its memo): method → row key → row."""
+_MEMO_LIMIT = 100_000  # rows per method, then that method's memo starts again
 
 
-def _row_memo(rules: RuleSet) -> dict[tuple[Any, ...], tuple[Decimal | None, tuple[Problem, ...]]]:
-    key = (id(rules),)
-    memo = _ROWS.get(key)
-    if memo is None or memo.get(("rules",)) is not rules:  # type: ignore[comparison-overlap]
-        memo = _ROWS[key] = {("rules",): rules}  # type: ignore[dict-item]
-    elif len(memo) > _ROW_LIMIT:
-        memo.clear()
-        memo[("rules",)] = rules  # type: ignore[assignment]
-    return memo
+def _memo_for(rules: RuleSet) -> dict[Any, dict[tuple[Any, ...], Row]]:
+    held = _MEMOS.get(id(rules))
+    if held is None or held[0] is not rules:
+        held = _MEMOS[id(rules)] = (rules, {})
+    return held[1]
+
+
+def _key_part(value: Any) -> Any:
+    """A cell as part of a row key: an ``int`` or ``str`` as it is, anything else frozen (a
+    Decimal keeps its written places, which decide how a printed score is compared)."""
+    kind = type(value)
+    return value if kind is int or kind is str or value is None else _freeze(value)
+
+
+def _written(value: Any) -> bool:
+    """Whether a note is written (``_has_note``: blank space is no note)."""
+    return bool(value and value.strip())
+
+
+class _RefusedRowError(Exception):
+    """A table the slot loops leave to the full path."""
 
 
 class _Group:
@@ -291,11 +302,11 @@ class _Group:
         self.order = 0  # slots in depth-first order: findings come out in the full path's order
         self.counts: dict[int, int] = {}
         self.leaves = 0
-        self.memo = _row_memo(rules)
+        self.memo = _memo_for(rules)
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
 
     def run(self) -> list[TableAudit | None]:
-        documents, alive = self.documents, self.alive
+        documents, alive, size = self.documents, self.alive, self.size
         for i, document in enumerate(documents):
             try:
                 self.budgets[i] = _budget(document.get("budget"))
@@ -304,16 +315,16 @@ class _Group:
         roots = [document["indicators"] for document in documents]
         count = len(roots[0])
         self.counts[1] = count
-        raw = [ZERO] * self.size
-        weight = [ZERO] * self.size
+        raw = [ZERO] * size
+        weight = [ZERO] * size
         printed_roots: list[list[Decimal | None]] = [[] for _ in documents]
         for position in range(count):
             column = [nodes[position] for nodes in roots]
             values, weights, printed = self._slot(column, (), 1)
-            for i in range(self.size):
-                raw[i] += values[i]
-                weight[i] += weights[i]
-                printed_roots[i].append(printed[i])
+            raw = [a + b for a, b in zip(raw, values, strict=True)]
+            weight = [a + b for a, b in zip(weight, weights, strict=True)]
+            for so_far, given in zip(printed_roots, printed, strict=True):
+                so_far.append(given)
         out: list[TableAudit | None] = []
         for i, document in enumerate(documents):
             if not alive[i] or weight[i] != HUNDRED:  # WEIGHTS_NOT_100 leads the full path's list
@@ -330,21 +341,22 @@ class _Group:
     ) -> TableAudit:
         rules = self.rules
         deductions = tuple(map(_deduction, document.get("deductions") or ()))
-        deducted = ZERO
+        total = raw
         for deduction in deductions:
-            deducted += deduction.amount
-        total = max(ZERO, raw - deducted)
+            total -= deduction.amount
+        if total < ZERO:
+            total = ZERO
         budget = self.budgets[i]
         execution = budget.execution_percent(rules.execution_denominator) if budget else None
         grade = worse_grade(rules.grade_for(total), rules.best_grade_allowed(execution))
         published = _published(document.get("published"))
-        out = _Collector(_meta(document["meta"]))
+        out = _Collector.for_identity(_identity(document["meta"]))
         rows = self.problems[i]
         if rows:
             if len(rows) > 1:
                 rows.sort(key=_first)
             for _, chain, problems in rows:
-                path = PATH_SEPARATOR.join(_label(column[i]) for column in chain)
+                path = PATH_SEPARATOR.join([_label(column[i]) for column in chain])
                 out.extend(path, problems)
         check_table(out, rules, published, roots, deductions, total, budget, execution, self.counts)
         return TableAudit(total, grade, execution, out.findings, self.leaves, grouped=True)
@@ -363,17 +375,20 @@ class _Group:
         self, column: list[Any], ancestors: tuple[list[Any], ...], depth: int
     ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
         """Scores, effective weights and printed scores of one slot in every table."""
-        alive = self.alive
         chain = (*ancestors, column)
         order = self.order
         self.order += 1
-        template = next((node for node, ok in zip(column, alive, strict=True) if ok), None)
+        template = next((node for node, ok in zip(column, self.alive, strict=True) if ok), None)
         if template is None:
             zeros = [ZERO] * self.size
             return zeros, zeros, [None] * self.size
         if template.get("children"):
             return self._parent(column, chain, depth, order, len(template["children"]))
-        return self._leaves(column, chain, order, template.get("method"))
+        self.leaves += 1
+        method = template.get("method")
+        if method == _EXECUTION:
+            return self._execution(column, chain, order)
+        return self._leaves(column, chain, order, method)
 
     def _parent(
         self,
@@ -383,16 +398,11 @@ class _Group:
         order: int,
         count: int,
     ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
-        alive, size, keys = self.alive, self.size, _KEYS
+        alive, size, keys = self.alive, self.size, _PARENT_KEYS
         for i, node in enumerate(column):
             if alive[i]:
                 children = node.get("children")
-                if (
-                    type(children) is not list
-                    or len(children) != count
-                    or node.get("method") is not None
-                    or not node.keys() <= keys
-                ):
+                if type(children) is not list or len(children) != count or not node.keys() <= keys:
                     alive[i] = False
         below = depth + 1
         self.counts[below] = self.counts.get(below, 0) + count
@@ -401,16 +411,16 @@ class _Group:
         printed_sum: list[Decimal | None] = [ZERO] * size
         for position in range(count):
             child_column = [
-                node["children"][position] if alive[i] else _DEAD for i, node in enumerate(column)
+                node["children"][position] if ok else _DEAD
+                for node, ok in zip(column, alive, strict=True)
             ]
             child_values, child_weights, child_printed = self._slot(child_column, chain, below)
-            for i in range(size):
-                values[i] += child_values[i]
-                weights[i] += child_weights[i]
-                so_far = printed_sum[i]
-                if so_far is not None:
-                    given = child_printed[i]
-                    printed_sum[i] = None if given is None else so_far + given
+            values = [a + b for a, b in zip(values, child_values, strict=True)]
+            weights = [a + b for a, b in zip(weights, child_weights, strict=True)]
+            printed_sum = [
+                None if a is None or b is None else a + b
+                for a, b in zip(printed_sum, child_printed, strict=True)
+            ]
         printed: list[Decimal | None] = [None] * size
         tolerance = self.rules.tolerance
         for i, node in enumerate(column):
@@ -455,76 +465,114 @@ class _Group:
     def _leaves(
         self, column: list[Any], chain: tuple[list[Any], ...], order: int, method: Any
     ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
-        alive, size, keys = self.alive, self.size, _KEYS
+        """A slot of leaves scored by ``method`` (anything but 执行率), each row from the memo."""
+        alive, size, keys = self.alive, self.size, _LEAF_KEYS
         values = [ZERO] * size
         weights = [ZERO] * size
         printed: list[Decimal | None] = [None] * size
-        memo, rules = self.memo, self.rules
-        kernel = method in (_EXECUTION, _RATIO_POSITIVE, _RATIO_NEGATIVE)
+        memo = self.memo.get(method)
+        if memo is None or len(memo) > _MEMO_LIMIT:
+            memo = self.memo[method] = {}
         last_params: Any = None
         last_params_key: Any = None
-        self.leaves += 1
         for i, node in enumerate(column):
             if not alive[i]:
                 continue
+            get = node.get
             try:
-                get = node.get
-                if (
-                    "children" in node
-                    or get("method") != method
-                    or get("lower_is_better") is not None
-                    or not node.keys() <= keys
-                ):
-                    alive[i] = False
-                    continue
+                if get("method") != method or not node.keys() <= keys:
+                    raise _RefusedRowError
+                params = get("params")
+                if params is not last_params and (not params or params != last_params):
+                    last_params, last_params_key = params, _key_part(params)
+                facts = get("facts")
+                key = (
+                    _key_part(get("target")),
+                    _key_part(get("actual")),
+                    _key_part(get("weight")),
+                    _key_part(get("published_score")),
+                    _written(get("deviation_note")),
+                    _written(get("rationale")),
+                    _key_part(facts) if facts else None,
+                    last_params_key,
+                )
+                row = memo.get(key)
+                if row is None:
+                    row = memo[key] = self._row(node, method, i)
+            except (
+                _RefusedRowError,
+                AttributeError,
+                KeyError,
+                TypeError,
+                ValueError,
+                ArithmeticError,
+            ):
+                alive[i] = False
+                continue
+            value, problems, weights[i], printed[i] = row
+            if value is not None:
+                values[i] = value
+            if problems:
+                self._record(i, order, chain, problems)
+        return values, weights, printed
+
+    def _row(self, node: Mapping[str, Any], method: Any, i: int) -> Row:
+        """A row the memo has not seen: by its formula where it can, else the real path."""
+        get = node.get
+        weight = _decimal(get("weight"))
+        if weight is None:
+            raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
+        given = _decimal(get("published_score"))
+        if method in _RATIOS and not get("params"):
+            value = self._ratio(
+                method,
+                weight,
+                given,
+                _text(get("target")),
+                _text(get("actual")),
+                _written(get("deviation_note")),
+                _written(get("rationale")),
+            )
+            if value is not None:
+                return value, (), weight, given
+        value, problems = self._real(node, self.plain)
+        return value, problems, weight, given
+
+    def _execution(
+        self, column: list[Any], chain: tuple[list[Any], ...], order: int
+    ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
+        """The 执行率 slot: it reads each table's budget, so it is not memoised."""
+        alive, size, keys = self.alive, self.size, _LEAF_KEYS
+        values = [ZERO] * size
+        weights = [ZERO] * size
+        printed: list[Decimal | None] = [None] * size
+        rules = self.rules
+        for i, node in enumerate(column):
+            if not alive[i]:
+                continue
+            get = node.get
+            try:
+                if get("method") != _EXECUTION or not node.keys() <= keys:
+                    raise _RefusedRowError
                 weight = _decimal(get("weight"))
                 if weight is None:
-                    alive[i] = False  # LEAF_WITHOUT_WEIGHT: the full path reports it
-                    continue
-                raw_given = get("published_score")
-                given = _decimal(raw_given)
-                target = _text(get("target"))
-                actual = _text(get("actual"))
-                params = get("params") or EMPTY
-                noted = bool((get("deviation_note") or "").strip())
-                reasoned = bool((get("rationale") or "").strip())
-                value: Decimal | None
-                if kernel and not params:
-                    found = self._kernel(method, i, weight, given, target, actual, noted, reasoned)
-                    if found is not None:
-                        value = found
-                        weights[i] = weight
-                        printed[i] = given
-                        if value is not None:
-                            values[i] = value
-                        continue
-                if method == _EXECUTION:  # reads the table's budget: not memoised
+                    raise _RefusedRowError
+                given = _decimal(get("published_score"))
+                value = None
+                if not get("params") and not get("target") and not get("actual"):
+                    value = self._rate(i, weight, given, _written(get("deviation_note")))
+                if value is None:
                     value, problems = self._real(node, ScoringContext(rules, self.budgets[i]))
-                else:
-                    if params is last_params or (params == last_params and params):
-                        params_key = last_params_key
-                    else:
-                        params_key = _freeze(params)
-                        last_params, last_params_key = params, params_key
-                    facts = get("facts")
-                    key = (
-                        method,
-                        params_key,
-                        _freeze(facts) if facts else None,
-                        target,
-                        actual,
-                        weight,
-                        raw_given if type(raw_given) is int else _freeze(raw_given),
-                        noted,
-                        reasoned,
-                    )
-                    hit = memo.get(key)
-                    if hit is None:
-                        hit = memo[key] = self._real(node, self.plain)
-                    value, problems = hit
-                if problems:
-                    self._record(i, order, chain, problems)
-            except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError):
+                    if problems:
+                        self._record(i, order, chain, problems)
+            except (
+                _RefusedRowError,
+                AttributeError,
+                KeyError,
+                TypeError,
+                ValueError,
+                ArithmeticError,
+            ):
                 alive[i] = False
                 continue
             weights[i] = weight
@@ -540,10 +588,29 @@ class _Group:
         score = score_leaf(cases.indicator_from_trusted(node), (), ctx)
         return score.value, score_problems(score, self.rules)
 
-    def _kernel(
+    # By formula ---------------------------------------------------------------------------------
+    # The arithmetic of Execution, RatioPositive and RatioNegative, and the conditions of every
+    # check in audit._check_score: None whenever one of them might report the row.
+
+    def _rate(self, i: int, weight: Decimal, given: Decimal | None, noted: bool) -> Decimal | None:
+        """A 执行率 row (no target or actual cell, no parameters)."""
+        budget = self.budgets[i]
+        if budget is None:
+            return None
+        executed = budget.executed
+        if self.rules.execution_denominator is _ARRIVED:
+            denominator = budget.arrived if budget.arrived is not None else budget.full_year
+        else:
+            denominator = budget.full_year
+        if executed is None or denominator is None or denominator <= ZERO:
+            return None
+        rate = executed / denominator
+        exact = weight if rate >= ONE else rate * weight
+        return self._checked(exact, weight, given, None, noted, reasoned=True)
+
+    def _ratio(
         self,
         method: str,
-        i: int,
         weight: Decimal,
         given: Decimal | None,
         target: str | None,
@@ -551,62 +618,57 @@ class _Group:
         noted: bool,
         reasoned: bool,
     ) -> Decimal | None:
-        """The score of record of a ratio or execution row by its formula, or None when the row
-        needs the real path (no numbers to divide, or a check that might report it)."""
-        met: bool | None
-        if method == _EXECUTION:
-            budget = self.budgets[i]
-            if budget is None or target or actual:
+        """A 正向/反向比率 row without parameters."""
+        if not target or not actual:
+            return None
+        expression_t, expression_a = parse(target), parse(actual)
+        t, a = expression_t.value, expression_a.value
+        if t is None or a is None:
+            return None
+        t_unit, a_unit = expression_t.unit, expression_a.unit
+        if t_unit != a_unit and t_unit and a_unit:
+            if not units_compatible(t_unit, a_unit):
+                return None  # UNIT_MISMATCH
+            a = convert(a, a_unit, t_unit)
+        met: bool
+        if method == _RATIO_POSITIVE:
+            if t <= ZERO:
                 return None
-            executed = budget.executed
-            if self.rules.execution_denominator is _ARRIVED:
-                denominator = budget.arrived if budget.arrived is not None else budget.full_year
-            else:
-                denominator = budget.full_year
-            if executed is None or denominator is None or denominator <= ZERO:
-                return None
-            rate = executed / denominator
-            exact = weight if rate >= ONE else rate * weight
-            met = None  # no target or actual cell: the achievement checks do not apply
+            met = a >= t
+            exact = weight if met else a / t * weight
         else:
-            if not target or not actual:
+            met = a <= t
+            if met:
+                exact = weight
+            elif t <= ZERO:
                 return None
-            expression_t, expression_a = parse(target), parse(actual)
-            t, a = expression_t.value, expression_a.value
-            if t is None or a is None:
-                return None
-            t_unit, a_unit = expression_t.unit, expression_a.unit
-            if t_unit != a_unit and t_unit and a_unit:
-                return None  # another unit: converted, or UNIT_MISMATCH
-            if method == _RATIO_POSITIVE:
-                if t <= ZERO:
-                    return None
-                met = a >= t
-                exact = weight if met else a / t * weight
+            elif self.rules.reverse_formula is _RATIO:
+                exact = t / a * weight
             else:
-                met = a <= t
-                if met:
-                    exact = weight
-                elif t <= ZERO:
-                    return None
-                elif self.rules.reverse_formula is _RATIO:
-                    exact = t / a * weight
-                else:
-                    exact = (ONE - (a - t) / t) * weight
+                exact = (ONE - (a - t) / t) * weight
+        return self._checked(exact, weight, given, met, noted, reasoned)
+
+    def _checked(
+        self,
+        exact: Decimal,
+        weight: Decimal,
+        given: Decimal | None,
+        met: bool | None,
+        noted: bool,
+        reasoned: bool,
+    ) -> Decimal | None:
+        """The score of record, or None when a check of the audit might report the row."""
+        if given is None or given > weight or given < ZERO:
+            return None  # nothing printed (MISSING to record), or SCORE_EXCEEDS_WEIGHT
         clamped = exact if ZERO <= exact <= weight else max(ZERO, min(weight, exact))
-        value = self.rules.round(clamped)
-        if given is None:
-            return None  # the printed score is missing: no finding, but MISSING to record
-        if given > weight or given < ZERO:
-            return None  # SCORE_EXCEEDS_WEIGHT
         if not printed_matches(clamped, given, self.rules):
             return None  # SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …
         below_full = given < weight
         if met is False and not below_full:
             return None  # MISSED_BUT_FULL
-        if below_full and not noted and (met or (method != _EXECUTION and not reasoned)):
+        if below_full and not noted and (met or not reasoned):
             return None  # MET_BUT_DEDUCTED, DEVIATION_NOTE_MISSING
-        return value
+        return self.rules.round(clamped)
 
 
 def _first(row: tuple[int, Any, Any]) -> int:

@@ -1,0 +1,232 @@
+"""The grouped audit gives exactly what ``build → evaluate → audit_case`` gives, table by table."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import random
+import sys
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from jixiao.core.audit import Code
+from jixiao.core.rules import RuleSet
+from jixiao.core.scoring import MethodInputError
+from jixiao.io import cases, grouped_audit, rulesets
+from jixiao.io.grouped_audit import TableAudit, audit_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.yaml"))
+RULES = {name: rulesets.load(name) for name in ("national", "zhejiang")}
+
+
+def _bench() -> ModuleType:
+    """bench/score_bench.py: its generator makes the tables the benchmark times."""
+    spec = importlib.util.spec_from_file_location("score_bench", ROOT / "bench" / "score_bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("score_bench", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+BENCH = _bench()
+
+
+def by_name(document: Mapping[str, Any]) -> RuleSet:
+    return RULES[document.get("rules") or "national"]
+
+
+def full(document: Mapping[str, Any], rules: RuleSet, name: str = "") -> TableAudit:
+    return grouped_audit._full(document, rules, name)
+
+
+def same(a: TableAudit, b: TableAudit) -> bool:
+    """Equal answers: total, grade, rate, leaves and every finding (code, severity, path,
+    message, fingerprint) in the same order."""
+    return (a.total, a.grade, a.execution_percent, a.leaves, a.findings) == (
+        b.total,
+        b.grade,
+        b.execution_percent,
+        b.leaves,
+        b.findings,
+    )
+
+
+def assert_as_full_path(
+    documents: Sequence[Mapping[str, Any]], rules_of: Any = by_name
+) -> list[TableAudit]:
+    grouped = audit_documents(documents, rules_of)
+    assert len(grouped) == len(documents)
+    for number, (document, answer) in enumerate(zip(documents, grouped, strict=True)):
+        expected = full(document, rules_of(document))
+        assert same(answer, expected), f"table {number}: {answer} != {expected}"
+    return grouped
+
+
+def generated(count: int, seed: int, error_rate: float) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    errors = BENCH.Errors(error_rate)
+    return [BENCH.evaluation(n, rng, errors) for n in range(count)]
+
+
+@pytest.mark.parametrize("error_rate", [0.0, 1.0, 5.0, 20.0])
+def test_generated_tables_as_the_full_path(error_rate: float) -> None:
+    documents = generated(400, seed=int(error_rate * 10) + 3, error_rate=error_rate)
+    grouped = assert_as_full_path(documents)
+    assert all(answer.grouped for answer in grouped)  # the slot loops took every table
+    if error_rate:
+        assert sum(len(answer.findings) for answer in grouped) > len(documents) * error_rate / 2
+
+
+def test_a_warm_memo_answers_as_the_first_pass() -> None:
+    documents = generated(300, seed=11, error_rate=3.0)
+    first = audit_documents(documents, by_name)
+    second = audit_documents(copy.deepcopy(documents), by_name)
+    assert all(same(a, b) for a, b in zip(first, second, strict=True))
+
+
+def test_the_memo_keeps_written_places_apart() -> None:
+    """9.5 and 9.50 are equal numbers but printed differently, and the audit compares a
+    printed score at its own precision: the memo must not take one row for the other."""
+    documents = generated(60, seed=5, error_rate=0.0)
+    changed = copy.deepcopy(documents)
+    for document in changed:
+        for root in document["indicators"]:
+            for group in root.get("children", ()):
+                for leaf in group["children"]:
+                    given = leaf.get("published_score")
+                    if isinstance(given, int):
+                        leaf["published_score"] = Decimal(given).quantize(Decimal("0.001"))
+    assert_as_full_path(documents + changed)
+
+
+def seed_documents() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in SEEDS:
+        document = cases.read_document(path)
+        if document.get("type", "evaluation") == "evaluation":
+            found.append((path.name, document))
+    return found
+
+
+def test_every_seed_as_the_full_path_under_each_rule_set() -> None:
+    documents = [document for _, document in seed_documents()]
+    assert len(documents) >= 7
+    for rules in RULES.values():
+        assert_as_full_path(documents, lambda _document, rules=rules: rules)
+    assert_as_full_path(documents)
+
+
+def test_seeds_in_one_batch_with_generated_tables_and_repeats() -> None:
+    documents = [document for _, document in seed_documents()]
+    mixed = documents + generated(50, seed=2, error_rate=2.0) + copy.deepcopy(documents)
+    assert_as_full_path(mixed)
+
+
+def leaves(document: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack = list(document["indicators"])
+    while stack:
+        node = stack.pop()
+        children = node.get("children")
+        if children:
+            stack.extend(children)
+        else:
+            found.append(node)
+    return found
+
+
+def with_manual_score(document: dict[str, Any]) -> None:
+    leaf = leaves(document)[1]
+    leaf["manual_score"] = 1
+    leaf["manual_reason"] = "复核组酌情评分"
+
+
+def with_not_applicable(document: dict[str, Any]) -> None:
+    leaves(document)[2]["not_applicable"] = True
+
+
+def with_weights_off(document: dict[str, Any]) -> None:
+    document["indicators"][0]["weight"] = 11
+
+
+def with_child_weights_off(document: dict[str, Any]) -> None:
+    document["indicators"][1]["weight"] = 49
+
+
+def with_leaf_without_weight(document: dict[str, Any]) -> None:
+    leaves(document)[3].pop("weight")
+
+
+def with_direction(document: dict[str, Any]) -> None:
+    leaves(document)[4]["lower_is_better"] = True
+
+
+def with_another_layout(document: dict[str, Any]) -> None:
+    group = document["indicators"][1]["children"][0]
+    group["children"][0]["method"] = "yes_no"
+    group["children"][0]["facts"] = {"yes": "否"}
+
+
+def with_parameters(document: dict[str, Any]) -> None:
+    for leaf in leaves(document):
+        if leaf.get("method") == "ratio_negative":
+            leaf["params"] = {"formula": "linear"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        with_manual_score,
+        with_not_applicable,
+        with_weights_off,
+        with_child_weights_off,
+        with_leaf_without_weight,
+        with_direction,
+        with_another_layout,
+        with_parameters,
+    ],
+)
+def test_unusual_tables_in_a_batch_answer_as_the_full_path(change: Any) -> None:
+    documents = generated(40, seed=8, error_rate=2.0)
+    for document in documents[::3]:
+        change(document)
+    assert_as_full_path(documents)
+
+
+def test_a_table_the_slot_loops_refuse_goes_through_the_full_path() -> None:
+    documents = generated(10, seed=4, error_rate=0.0)
+    with_weights_off(documents[3])
+    grouped = assert_as_full_path(documents)
+    assert [answer.grouped for answer in grouped] == [True] * 3 + [False] + [True] * 6
+    assert grouped[3].findings[0].code is Code.WEIGHTS_NOT_100
+
+
+def test_a_document_the_reader_refuses_raises_the_readers_error() -> None:
+    documents = generated(10, seed=6, error_rate=0.0)
+    leaves(documents[5])[0]["published_score"] = "九十"
+    with pytest.raises(cases.CaseError) as grouped_error:
+        audit_documents(documents, by_name, [f"表{n}.yaml" for n in range(10)])
+    with pytest.raises(cases.CaseError) as full_error:
+        cases.from_trusted_document(documents[5], "表5.yaml")
+    assert str(grouped_error.value) == str(full_error.value)
+    assert "表5.yaml" in str(grouped_error.value)
+
+
+def test_a_parameter_a_method_refuses_raises_the_methods_error() -> None:
+    documents = generated(10, seed=7, error_rate=0.0)
+    for leaf in leaves(documents[2]):
+        if leaf.get("method") == "ratio_negative":
+            leaf.update(target="≤5%", actual="9%", params={"formula": "deviation"})
+    with pytest.raises(MethodInputError) as grouped_error:
+        audit_documents(documents, by_name)
+    with pytest.raises(MethodInputError) as full_error:
+        full(documents[2], by_name(documents[2]))
+    assert str(grouped_error.value) == str(full_error.value)
+    assert "ReverseFormula" in str(full_error.value)
