@@ -5,7 +5,13 @@ mix of methods and target notations) under 3 level-1 and 6 level-2 parents, weig
 to 100. Target/actual numbers vary per evaluation (seeded), and a few published figures are
 deliberately wrong so the audit has something to find.
 
-For each size N (leaf indicators; N/12 evaluations) three stages are timed on one core:
+For each size N (leaf indicators; N/12 evaluations) the tables are audited on one core by one of
+two engines (``--engine``):
+
+* ``grouped`` (the default): ``jixiao.io.grouped_audit.audit_documents`` on each chunk of
+  documents, which reads, scores and audits every table in one call (totals, grades and findings
+  equal to the objects engine's, as tests/io/test_grouped_audit.py checks);
+* ``objects``: three stages timed apart, one table at a time:
 
 * parse — ``jixiao.io.cases.from_trusted_document`` on the document dict (the build without
   schema validation, as for a stored evaluation), plus ``jixiao.core.targets.parse`` on every
@@ -43,8 +49,9 @@ from jixiao.core.evaluation import evaluate
 from jixiao.core.rules import RuleSet
 from jixiao.core.scoring import ScoringContext
 from jixiao.core.targets import parse
-from jixiao.io import rulesets
+from jixiao.io import grouped_audit, rulesets
 from jixiao.io.cases import from_trusted_document, validate
+from jixiao.io.grouped_audit import audit_documents
 
 GOAL = 200_000  # leaf indicators per second, parse + score + audit, one core
 LEAVES = 12
@@ -475,6 +482,7 @@ class Run:
     parse: float = 0.0
     score: float = 0.0
     audit: float = 0.0
+    grouped: float | None = None  # the grouped engine: parse + score + audit in one call
     validate: float | None = None
     distinct: dict[str, set[str]] = field(
         default_factory=lambda: {"target": set(), "actual": set()}
@@ -486,6 +494,8 @@ class Run:
 
     @property
     def total(self) -> float:
+        if self.grouped is not None:
+            return self.grouped
         return self.parse + self.score + self.audit
 
     @property
@@ -515,6 +525,11 @@ def build(document: dict[str, Any]) -> tuple[Any, int]:
     return case, leaves
 
 
+def count_nodes(nodes: list[dict[str, Any]]) -> int:
+    """Indicators in a tree, parents included (untimed bookkeeping)."""
+    return sum(1 + count_nodes(node.get("children", [])) for node in nodes)
+
+
 def warm_up(seed: int, count: int = 200) -> None:
     """Run a few tables untimed first, so the first size does not pay for cold caches."""
     rng = random.Random(seed)
@@ -523,6 +538,9 @@ def warm_up(seed: int, count: int = 200) -> None:
         rules = rulesets.load(document["rules"])
         case, _ = build(document)
         audit_case(case, evaluate(case.tree, ScoringContext(rules, case.budget)), rules)
+    documents = [evaluation(number, rng, Errors()) for number in range(count)]
+    loaded = {name: rulesets.load(name) for name in {document["rules"] for document in documents}}
+    audit_documents(documents, lambda document: loaded[document["rules"]])
 
 
 def measure(
@@ -535,12 +553,14 @@ def measure(
     check_schema: bool,
     profiler: cProfile.Profile | None,
     clock: Callable[[], float] = time.perf_counter,
+    engine: str = "grouped",
 ) -> Run:
     run = Run(size)
     began = time.perf_counter()
     rng = random.Random(seed)
     count = max(1, round(size / LEAVES))
     targets._parse.cache_clear()  # each size starts cold
+    grouped_audit._MEMOS.clear()
     rules_by_name: dict[str, RuleSet] = {}
     for documents in chunks(count, chunk, rng, errors):
         for document in documents:  # untimed bookkeeping
@@ -557,7 +577,16 @@ def measure(
             run.validate = (run.validate or 0.0) + clock() - start
         if profiler:
             profiler.enable()
-        if mode == "pipeline":  # one table at a time, as `jixiao audit` does it
+        if engine == "grouped":
+            t0 = clock()
+            answers = audit_documents(documents, lambda document: rules_by_name[document["rules"]])
+            run.grouped = (run.grouped or 0.0) + clock() - t0
+            for answer in answers:
+                run.indicators += answer.leaves
+                run.findings.update(f.code.value for f in answer.findings)
+            run.nodes += sum(count_nodes(document["indicators"]) for document in documents)
+            del answers
+        elif mode == "pipeline":  # one table at a time, as `jixiao audit` does it
             for document in documents:
                 t0 = clock()
                 case, leaves = build(document)
@@ -665,9 +694,13 @@ def table(runs: list[Run]) -> None:
     for run in runs:
         time_ratio = run.total / base.total
         size_ratio = run.indicators / base.indicators
+        if run.grouped is None:
+            stages = f"{run.parse:>8.2f} {run.score:>8.2f} {run.audit:>8.2f}"
+        else:  # one call does all three
+            stages = f"{'—':>8} {'—':>8} {'—':>8}"
         print(
-            f"{run.indicators:>10,} {run.evaluations:>8,} {run.parse:>8.2f} {run.score:>8.2f}"
-            f" {run.audit:>8.2f} {run.total:>8.2f} {run.rate:>9,.0f} {time_ratio:>7.2f}"
+            f"{run.indicators:>10,} {run.evaluations:>8,} {stages}"
+            f" {run.total:>8.2f} {run.rate:>9,.0f} {time_ratio:>7.2f}"
             f" {size_ratio:>6.1f} {time_ratio / size_ratio:>8.2f}"
         )
     print(
@@ -694,6 +727,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         default="pipeline",
         help="pipeline: parse, score, audit one table at a time (default);"
         " batch: each stage over a whole chunk",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("grouped", "objects"),
+        default="grouped",
+        help="grouped: jixiao.io.grouped_audit over each chunk (default); objects: build,"
+        " evaluate and audit_case timed as three stages",
     )
     parser.add_argument(
         "--error-rate",
@@ -737,7 +777,13 @@ def main(argv: list[str] | None = None) -> int:
         f"data:    {LEAVES} leaves per evaluation, seed {args.seed}, mode {args.mode},"
         f" chunks of {args.chunk} evaluations, error rate ×{args.error_rate}, {args.clock} clock"
     )
-    print("parse:   jixiao.io.cases.from_trusted_document (no schema validation) + targets.parse")
+    if args.engine == "grouped":
+        print("engine:  grouped (jixiao.io.grouped_audit: parse + score + audit in one call)")
+    else:
+        print(
+            "engine:  objects (parse: jixiao.io.cases.from_trusted_document, no schema"
+            " validation, + targets.parse; score: evaluate; audit: audit_case)"
+        )
     print()
     profiler = cProfile.Profile() if args.profile else None
     warm_up(args.seed + 1)
@@ -752,6 +798,7 @@ def main(argv: list[str] | None = None) -> int:
             check_schema=args.validate,
             profiler=profiler,
             clock=time.process_time if args.clock == "cpu" else time.perf_counter,
+            engine=args.engine,
         )
         verdict = "meets" if run.rate >= GOAL else "below"
         print(f"N={size:,}: {run.total:.2f} s, {run.rate:,.0f} indicators/s ({verdict} the goal)")
