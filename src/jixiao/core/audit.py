@@ -345,7 +345,7 @@ def check_table(
     as computed (:class:`~jixiao.core.evaluation.EvaluationResult`).
     """
     _check_total(published.total, roots_printed, deductions, total, rules, out)
-    _check_execution_rate(budget, rules, out)
+    _check_execution_rate(budget, execution, rules, out)
     _check_grade(published, execution, rules, out)
     _check_declared_counts(published.declared_counts, level_counts, out)
 
@@ -555,12 +555,13 @@ def _check_total(
 ) -> None:
     if printed is None:
         return
-    if all(v is not None for v in roots):
-        parts = sum((v for v in roots if v is not None), ZERO)
-        deducted = sum(
-            (d.published if d.published is not None else d.amount for d in deductions),
-            ZERO,
-        )
+    if None not in roots:
+        parts = ZERO
+        for value in roots:
+            parts += value  # type: ignore[operator]  # None is not among them
+        deducted = ZERO
+        for deduction in deductions:
+            deducted += deduction.published if deduction.published is not None else deduction.amount
         if abs(parts - deducted - printed) > rules.tolerance:
             out.add(
                 Code.SUM_MISMATCH,
@@ -583,11 +584,11 @@ def _check_total(
         )
 
 
-def _check_execution_rate(budget: Budget | None, rules: RuleSet, out: _Collector) -> None:
-    if budget is None or budget.published_rate is None:
-        return
-    exact = budget.execution_percent(rules.execution_denominator)
-    if exact is None:
+def _check_execution_rate(
+    budget: Budget | None, exact: Decimal | None, rules: RuleSet, out: _Collector
+) -> None:
+    """``exact``: the budget's execution percent by the rule set's denominator."""
+    if budget is None or budget.published_rate is None or exact is None:
         return
     if rules.execution_capped:
         exact = min(exact, HUNDRED)

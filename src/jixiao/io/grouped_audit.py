@@ -485,14 +485,18 @@ class _Group:
                 params = get("params")
                 if params is not last_params and (not params or params != last_params):
                     last_params, last_params_key = params, _key_part(params)
-                facts = get("facts")
+                # The cells as written: an int, a str or None as they are (the usual case, no
+                # call), a Decimal by its text (its places decide how a score is compared).
+                target, actual = get("target"), get("actual")
+                weight, given = get("weight"), get("published_score")
+                note, rationale, facts = get("deviation_note"), get("rationale"), get("facts")
                 key = (
-                    _key_part(get("target")),
-                    _key_part(get("actual")),
-                    _key_part(get("weight")),
-                    _key_part(get("published_score")),
-                    _written(get("deviation_note")),
-                    _written(get("rationale")),
+                    target if type(target) is not Decimal else str(target),
+                    actual if type(actual) is not Decimal else str(actual),
+                    weight if type(weight) is not Decimal else str(weight),
+                    given if type(given) is not Decimal else str(given),
+                    bool(note and note.strip()),
+                    bool(rationale and rationale.strip()),
                     _key_part(facts) if facts else None,
                     last_params_key,
                 )
