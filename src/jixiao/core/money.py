@@ -76,6 +76,12 @@ def quantize(value: Decimal, places: int = 2, mode: Rounding = Rounding.HALF_UP)
     return value.quantize(exponent, rounding=rounding)
 
 
+def quantum(places: int, mode: Rounding) -> tuple[Decimal, str]:
+    """What :func:`quantize` hands ``Decimal.quantize``: ``value.quantize(q, rounding=r)`` with
+    ``q, r = quantum(places, mode)`` is ``quantize(value, places, mode)``."""
+    return _quantum(places, mode)
+
+
 def _quantum(places: int, mode: Rounding) -> tuple[Decimal, str]:
     if mode is Rounding.WHOLE_DOWN:
         return ONE, ROUND_FLOOR

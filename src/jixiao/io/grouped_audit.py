@@ -26,6 +26,7 @@ and on every example.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,7 +46,7 @@ from jixiao.core.budget import Budget
 from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
 from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction
-from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, to_decimal
+from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantum, to_decimal
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
 from jixiao.core.scoring import ScoringContext
 from jixiao.core.targets import convert, parse, units_compatible
@@ -77,6 +78,21 @@ def audit_documents(
     its error messages. Raises what ``cases.from_trusted_document`` or ``evaluate`` raise for a
     table they refuse.
     """
+    collecting = gc.isenabled()
+    if collecting:  # the batch makes many small objects and no cycles: no collector passes
+        gc.disable()
+    try:
+        return _audit(documents, rules_of, names)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _audit(
+    documents: Sequence[Mapping[str, Any]],
+    rules_of: Callable[[Mapping[str, Any]], RuleSet],
+    names: Sequence[str] | None,
+) -> list[TableAudit]:
     results: list[TableAudit | None] = [None] * len(documents)
     groups: dict[tuple[Any, ...], list[int]] = {}
     rule_sets: dict[int, RuleSet] = {}
@@ -304,6 +320,7 @@ class _Group:
         self.leaves = 0
         self.memo = _memo_for(rules)
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
+        self.quantum, self.rounding = quantum(rules.places, rules.rounding)  # as rules.round
 
     def run(self) -> list[TableAudit | None]:
         documents, alive, size = self.documents, self.alive, self.size
@@ -527,16 +544,8 @@ class _Group:
         if weight is None:
             raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
         given = _decimal(get("published_score"))
-        if method in _RATIOS and not get("params"):
-            value = self._ratio(
-                method,
-                weight,
-                given,
-                _text(get("target")),
-                _text(get("actual")),
-                _written(get("deviation_note")),
-                _written(get("rationale")),
-            )
+        if method in _RATIOS and not get("params") and given is not None:
+            value = self._ratio(node, method, weight, given)
             if value is not None:
                 return value, (), weight, given
         value, problems = self._real(node, self.plain)
@@ -599,7 +608,7 @@ class _Group:
     def _rate(self, i: int, weight: Decimal, given: Decimal | None, noted: bool) -> Decimal | None:
         """A 执行率 row (no target or actual cell, no parameters)."""
         budget = self.budgets[i]
-        if budget is None:
+        if budget is None or given is None:
             return None
         executed = budget.executed
         if self.rules.execution_denominator is _ARRIVED:
@@ -613,19 +622,15 @@ class _Group:
         return self._checked(exact, weight, given, None, noted, reasoned=True)
 
     def _ratio(
-        self,
-        method: str,
-        weight: Decimal,
-        given: Decimal | None,
-        target: str | None,
-        actual: str | None,
-        noted: bool,
-        reasoned: bool,
+        self, node: Mapping[str, Any], method: str, weight: Decimal, given: Decimal
     ) -> Decimal | None:
         """A 正向/反向比率 row without parameters."""
+        get = node.get
+        target, actual = get("target"), get("actual")
         if not target or not actual:
             return None
-        expression_t, expression_a = parse(target), parse(actual)
+        expression_t = parse(target if type(target) is str else str(target))
+        expression_a = parse(actual if type(actual) is str else str(actual))
         t, a = expression_t.value, expression_a.value
         if t is None or a is None:
             return None
@@ -650,29 +655,43 @@ class _Group:
                 exact = t / a * weight
             else:
                 exact = (ONE - (a - t) / t) * weight
-        return self._checked(exact, weight, given, met, noted, reasoned)
+        note = get("deviation_note")
+        rationale = get("rationale")
+        return self._checked(
+            exact,
+            weight,
+            given,
+            met,
+            bool(note and note.strip()),
+            bool(rationale and rationale.strip()),
+        )
 
     def _checked(
         self,
         exact: Decimal,
         weight: Decimal,
-        given: Decimal | None,
+        given: Decimal,
         met: bool | None,
         noted: bool,
         reasoned: bool,
     ) -> Decimal | None:
         """The score of record, or None when a check of the audit might report the row."""
-        if given is None or given > weight or given < ZERO:
-            return None  # nothing printed (MISSING to record), or SCORE_EXCEEDS_WEIGHT
-        clamped = exact if ZERO <= exact <= weight else max(ZERO, min(weight, exact))
-        if not printed_matches(clamped, given, self.rules):
+        if given > weight or given < ZERO:
+            return None  # SCORE_EXCEEDS_WEIGHT
+        clamped = weight if exact > weight else ZERO if exact < ZERO else exact
+        rules = self.rules
+        rounded = clamped.quantize(self.quantum, rounding=self.rounding)
+        if not (
+            (rounded == given and given.same_quantum(rounded))  # printed as the rules round
+            or printed_matches(clamped, given, rules)
+        ):
             return None  # SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …
         below_full = given < weight
         if met is False and not below_full:
             return None  # MISSED_BUT_FULL
         if below_full and not noted and (met or not reasoned):
             return None  # MET_BUT_DEDUCTED, DEVIATION_NOTE_MISSING
-        return self.rules.round(clamped)
+        return rounded
 
 
 def _first(row: tuple[int, Any, Any]) -> int:
