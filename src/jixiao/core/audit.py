@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from jixiao.core.budget import Budget
 from jixiao.core.case import Case, CaseMeta, DepartmentSummary, Published, SummaryRow
@@ -478,13 +478,53 @@ def _check_achievement(score: Score, out: _Sink) -> None:
             achieved = is_met(
                 parse(target), parse(actual), lower_is_better=indicator.lower_is_better
             )
-    weight = score.weight
+    _achievement(
+        out,
+        score.path_text,
+        Row(
+            achieved,
+            given,
+            score.weight,
+            score.computed,
+            _has_note(indicator),
+            bool(indicator.rationale.strip()),
+            _is_execution(indicator),
+            target,
+            actual,
+        ),
+    )
+
+
+class Row(NamedTuple):
+    """What the achievement checks read of a leaf row (see :func:`achievement_problems`)."""
+
+    achieved: bool | None  # the method's verdict, else targets.is_met; None: not comparable
+    given: Decimal  # the score the table gives (manual, else published)
+    weight: Decimal
+    computed: Decimal | None  # the method's score, rounded
+    noted: bool  # a 偏差原因 (or a manual score's reason) is written
+    reasoned: bool  # a rationale is written
+    execution: bool  # the 执行率 row
+    target: str | None
+    actual: str | None
+
+
+def achievement_problems(row: Row) -> tuple[Problem, ...]:
+    """What the checks of a row's achievement report (MET_BUT_DEDUCTED, MISSED_BUT_FULL,
+    DEVIATION_NOTE_MISSING), for a batch audit that scored the row itself."""
+    out = _Problems()
+    _achievement(out, "", row)
+    return tuple(out.found)
+
+
+def _achievement(out: _Sink, path: str, row: Row) -> None:
+    achieved, given, weight, computed, noted, reasoned, execution, target, actual = row
     below_full = given < weight
-    if achieved and below_full and not _has_note(indicator):
+    if achieved and below_full and not noted:
         out.add(
             Code.MET_BUT_DEDUCTED,
             Severity.WARNING,
-            score.path_text,
+            path,
             _MET_BUT_DEDUCTED(
                 actual=actual,
                 target=target,
@@ -493,29 +533,23 @@ def _check_achievement(score: Score, out: _Sink) -> None:
             ),
         )
         return
-    if achieved is False and not below_full:
-        computed = score.computed
-        if computed is None or computed < weight:  # a score that rounds to full is no finding
-            out.add(
-                Code.MISSED_BUT_FULL,
-                Severity.WARNING,
-                score.path_text,
-                _MISSED_BUT_FULL(
-                    actual=actual,
-                    target=target,
-                    given=show(given),
-                ),
-            )
-    if (
-        below_full
-        and not _is_execution(indicator)
-        and not _has_note(indicator)
-        and not indicator.rationale.strip()
-    ):
+    # a score that rounds to full is no finding
+    if achieved is False and not below_full and (computed is None or computed < weight):
+        out.add(
+            Code.MISSED_BUT_FULL,
+            Severity.WARNING,
+            path,
+            _MISSED_BUT_FULL(
+                actual=actual,
+                target=target,
+                given=show(given),
+            ),
+        )
+    if below_full and not execution and not noted and not reasoned:
         out.add(
             Code.DEVIATION_NOTE_MISSING,
             Severity.INFO,
-            score.path_text,
+            path,
             _NOTE_MISSING(
                 given=show(given),
                 weight=show(weight),

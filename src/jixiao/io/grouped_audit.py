@@ -30,6 +30,8 @@ import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import add, and_, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -37,11 +39,13 @@ from jixiao.core.audit import (
     Finding,
     Problem,
     _Collector,
+    achievement_problems,
     audit_case,
     check_table,
     printed_matches,
     score_problems,
 )
+from jixiao.core.audit import Row as AchievementRow
 from jixiao.core.budget import Budget
 from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
@@ -271,10 +275,13 @@ _RATIOS = (_RATIO_POSITIVE, _RATIO_NEGATIVE)
 _ARRIVED = ExecutionDenominator.ARRIVED
 _RATIO = ReverseFormula.RATIO
 _WHOLE_DOWN = Rounding.WHOLE_DOWN
-_DEAD: Mapping[str, Any] = MappingProxyType({})  # the place of a refused table in a column
+_NO_CHILDREN: list[dict[str, Any]] = [{}]  # the places of a refused table's children
 
-Row = tuple[Decimal | None, tuple[Problem, ...], Decimal, Decimal | None]
-"""A leaf row's score of record, what the audit says of it, its weight and its printed score."""
+Row = tuple[Decimal, tuple[Problem, ...], Decimal, Decimal | None]
+"""A leaf row's score of record (0 when it has none), what the audit says of it, its weight and
+its printed score."""
+_NO_ROW: Row = (ZERO, (), ZERO, None)  # the row of a refused table
+Scored = tuple[Decimal, tuple[Problem, ...]]  # a score of record and what the audit says of it
 
 _MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]]]] = {}
 """Per rule set (by id, kept alive beside its memo): method → row key → row."""
@@ -293,6 +300,54 @@ def _key_part(value: Any) -> Any:
     Decimal keeps its written places, which decide how a printed score is compared)."""
     kind = type(value)
     return value if kind is int or kind is str or value is None else _freeze(value)
+
+
+def _cells(column: list[Any], key: str) -> list[Any]:
+    """One cell of every row, as part of the row keys (:func:`_key_part`)."""
+    cells = list(map(dict.get, column, repeat(key)))
+    kinds = set(map(type, cells))
+    if kinds <= _PLAIN_KINDS:
+        return cells
+    return [_key_part(cell) for cell in cells]
+
+
+_PLAIN_KINDS = frozenset({int, str, type(None)})
+
+
+_TOKENS: dict[Any, int] = {}
+
+
+def _token(key: Any) -> int:
+    """A small number standing for a (deep, slow to hash) parameters key in the row keys."""
+    token = _TOKENS.get(key)
+    if token is None:
+        token = _TOKENS[key] = len(_TOKENS)
+    return token
+
+
+def _facts_key(facts: Any) -> Any:
+    """Facts as part of a row key: their items and the kinds of their values (``True`` and
+    ``1`` are equal keys, but not the same fact)."""
+    try:
+        key = (tuple(facts.items()), tuple(map(type, facts.values())))
+        hash(key)
+    except TypeError:  # a list among the values
+        return _freeze(facts)
+    return key
+
+
+def _decimals(cells: list[Any], alive: list[bool]) -> list[Decimal | None]:
+    """Exact numbers of a column of cells; a cell the reader would refuse marks its table."""
+    if cells.count(None) == len(cells):
+        return cells
+    out: list[Decimal | None] = []
+    for i, cell in enumerate(cells):
+        try:
+            out.append(_decimal(cell))
+        except (TypeError, ValueError, ArithmeticError):
+            alive[i] = False
+            out.append(None)
+    return out
 
 
 def _written(value: Any) -> bool:
@@ -415,53 +470,50 @@ class _Group:
         order: int,
         count: int,
     ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
-        alive, size, keys = self.alive, self.size, _PARENT_KEYS
-        for i, node in enumerate(column):
-            if alive[i]:
-                children = node.get("children")
-                if type(children) is not list or len(children) != count or not node.keys() <= keys:
+        alive, size = self.alive, self.size
+        kids: list[Any] = list(map(dict.get, column, repeat("children")))
+        shapes_ok = [type(k) is list and len(k) == count for k in kids]
+        keys_ok = list(map(_PARENT_KEYS.issuperset, column))
+        if shapes_ok.count(False) or keys_ok.count(False):
+            for i, fine in enumerate(map(and_, shapes_ok, keys_ok)):
+                if not fine:
                     alive[i] = False
+                    kids[i] = _NO_CHILDREN * count
         below = depth + 1
         self.counts[below] = self.counts.get(below, 0) + count
-        values = [ZERO] * size
-        weights = [ZERO] * size
+        values: list[Decimal] = [ZERO] * size
+        weights: list[Decimal] = [ZERO] * size
         printed_sum: list[Decimal | None] = [ZERO] * size
         for position in range(count):
-            child_column = [
-                node["children"][position] if ok else _DEAD
-                for node, ok in zip(column, alive, strict=True)
-            ]
+            child_column = list(map(itemgetter(position), kids))
             child_values, child_weights, child_printed = self._slot(child_column, chain, below)
-            values = [a + b for a, b in zip(values, child_values, strict=True)]
-            weights = [a + b for a, b in zip(weights, child_weights, strict=True)]
-            printed_sum = [
-                None if a is None or b is None else a + b
-                for a, b in zip(printed_sum, child_printed, strict=True)
-            ]
-        printed: list[Decimal | None] = [None] * size
+            values = list(map(add, values, child_values))
+            weights = list(map(add, weights, child_weights))
+            if None in printed_sum or None in child_printed:
+                printed_sum = [
+                    None if a is None or b is None else a + b
+                    for a, b in zip(printed_sum, child_printed, strict=True)
+                ]
+            else:
+                printed_sum = list(map(add, printed_sum, child_printed))
+        written = _decimals(list(map(dict.get, column, repeat("weight"))), alive)
+        printed = _decimals(list(map(dict.get, column, repeat("published_score"))), alive)
         tolerance = self.rules.tolerance
-        for i, node in enumerate(column):
-            if not alive[i]:
-                continue
-            try:
-                written = _decimal(node.get("weight"))
-                given = printed[i] = _decimal(node.get("published_score"))
-            except (TypeError, ValueError, ArithmeticError):
-                alive[i] = False
-                continue
-            if written is not None:
-                if written != weights[i]:
+        for i, weight in enumerate(written):
+            if weight is not None and alive[i]:
+                if weight != weights[i]:
                     alive[i] = False  # CHILD_WEIGHTS_MISMATCH: the full path reports it
-                    continue
-                weights[i] = written
-            if given is not None:
+                weights[i] = weight
+        for i, given in enumerate(printed):
+            if given is not None and alive[i]:
                 children = printed_sum[i]
+                weight = weights[i]
                 if (
-                    given > weights[i]
+                    given > weight
                     or given < ZERO
                     or (children is not None and abs(given - children) > tolerance)
                 ):
-                    self._parent_problems(node, i, order, chain, weights[i], values[i])
+                    self._parent_problems(column[i], i, order, chain, weight, values[i])
         return values, weights, printed
 
     def _parent_problems(
@@ -482,60 +534,78 @@ class _Group:
     def _leaves(
         self, column: list[Any], chain: tuple[list[Any], ...], order: int, method: Any
     ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
-        """A slot of leaves scored by ``method`` (anything but 执行率), each row from the memo."""
-        alive, size, keys = self.alive, self.size, _LEAF_KEYS
-        values = [ZERO] * size
-        weights = [ZERO] * size
-        printed: list[Decimal | None] = [None] * size
+        """A slot of leaves scored by ``method`` (anything but 执行率), each row from the memo.
+
+        The cells are read a column at a time (``map`` over the tables, in C), the rows looked
+        up the same way, and only the rows the memo has not seen are computed one by one.
+        """
+        alive, size = self.alive, self.size
         memo = self.memo.get(method)
         if memo is None or len(memo) > _MEMO_LIMIT:
             memo = self.memo[method] = {}
-        last_params: Any = None
-        last_params_key: Any = None
-        for i, node in enumerate(column):
-            if not alive[i]:
-                continue
-            get = node.get
-            try:
-                if get("method") != method or not node.keys() <= keys:
-                    raise _RefusedRowError
-                params = get("params")
-                if params is not last_params and (not params or params != last_params):
-                    last_params, last_params_key = params, _key_part(params)
-                # The cells as written: an int, a str or None as they are (the usual case, no
-                # call), a Decimal by its text (its places decide how a score is compared).
-                target, actual = get("target"), get("actual")
-                weight, given = get("weight"), get("published_score")
-                note, rationale, facts = get("deviation_note"), get("rationale"), get("facts")
-                key = (
-                    target if type(target) is not Decimal else str(target),
-                    actual if type(actual) is not Decimal else str(actual),
-                    weight if type(weight) is not Decimal else str(weight),
-                    given if type(given) is not Decimal else str(given),
-                    bool(note and note.strip()),
-                    bool(rationale and rationale.strip()),
-                    _key_part(facts) if facts else None,
-                    last_params_key,
-                )
-                row = memo.get(key)
-                if row is None:
-                    row = memo[key] = self._row(node, method, i)
-            except (
-                _RefusedRowError,
-                AttributeError,
-                KeyError,
-                TypeError,
-                ValueError,
-                ArithmeticError,
-            ):
-                alive[i] = False
-                continue
-            value, problems, weights[i], printed[i] = row
-            if value is not None:
-                values[i] = value
-            if problems:
+        methods = list(map(dict.get, column, repeat("method")))
+        keys_ok = list(map(_LEAF_KEYS.issuperset, column))
+        if methods.count(method) != size or keys_ok.count(False):
+            for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
+                if written != method or not fine:
+                    alive[i] = False
+        params = list(map(dict.get, column, repeat("params")))
+        first = params[0]
+        if params.count(first) == size:  # the usual case: one set of parameters (or none)
+            params_keys: Any = repeat(_token(_key_part(first)) if first else None, size)
+        else:
+            params_keys = [_token(_key_part(p)) if p else None for p in params]
+        facts = list(map(dict.get, column, repeat("facts")))
+        if facts.count(None) != size:
+            facts = [_facts_key(f) if f else None for f in facts]
+        notes = list(map(dict.get, column, repeat("deviation_note")))
+        noted = [False] * size if notes.count(None) == size else list(map(_written, notes))
+        rationales = list(map(dict.get, column, repeat("rationale")))
+        reasoned = (
+            [False] * size if rationales.count(None) == size else list(map(_written, rationales))
+        )
+        keys = list(
+            zip(
+                _cells(column, "target"),
+                _cells(column, "actual"),
+                _cells(column, "weight"),
+                _cells(column, "published_score"),
+                noted,
+                reasoned,
+                facts,
+                params_keys,
+                strict=False,  # params_keys may be an endless repeat
+            )
+        )
+        rows: list[Row | None] = list(map(memo.get, keys))
+        if None in rows:
+            for i, row in enumerate(rows):
+                if row is None and alive[i]:
+                    key = keys[i]
+                    row = memo.get(key)  # a row seen earlier in this slot
+                    if row is not None:
+                        rows[i] = row
+                        continue
+                    try:
+                        rows[i] = memo[key] = self._row(column[i], method, i)
+                    except (
+                        _RefusedRowError,
+                        AttributeError,
+                        KeyError,
+                        TypeError,
+                        ValueError,
+                        ArithmeticError,
+                    ):
+                        alive[i] = False
+            rows = [_NO_ROW if row is None else row for row in rows]
+        for i, problems in enumerate(map(itemgetter(1), rows)):  # type: ignore[arg-type]
+            if problems and alive[i]:
                 self._record(i, order, chain, problems)
-        return values, weights, printed
+        return (
+            list(map(itemgetter(0), rows)),  # type: ignore[arg-type]
+            list(map(itemgetter(2), rows)),  # type: ignore[arg-type]
+            list(map(itemgetter(3), rows)),  # type: ignore[arg-type]
+        )
 
     def _row(self, node: Mapping[str, Any], method: Any, i: int) -> Row:
         """A row the memo has not seen: by its formula where it can, else the real path."""
@@ -545,9 +615,9 @@ class _Group:
             raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
         given = _decimal(get("published_score"))
         if method in _RATIOS and not get("params") and given is not None:
-            value = self._ratio(node, method, weight, given)
-            if value is not None:
-                return value, (), weight, given
+            scored = self._ratio(node, method, weight, given)
+            if scored is not None:
+                return scored[0], scored[1], weight, given
         value, problems = self._real(node, self.plain)
         return value, problems, weight, given
 
@@ -571,13 +641,14 @@ class _Group:
                 if weight is None:
                     raise _RefusedRowError
                 given = _decimal(get("published_score"))
-                value = None
+                scored = None
                 if not get("params") and not get("target") and not get("actual"):
-                    value = self._rate(i, weight, given, _written(get("deviation_note")))
-                if value is None:
-                    value, problems = self._real(node, ScoringContext(rules, self.budgets[i]))
-                    if problems:
-                        self._record(i, order, chain, problems)
+                    scored = self._rate(i, weight, given, _written(get("deviation_note")))
+                if scored is None:
+                    scored = self._real(node, ScoringContext(rules, self.budgets[i]))
+                value, problems = scored
+                if problems:
+                    self._record(i, order, chain, problems)
             except (
                 _RefusedRowError,
                 AttributeError,
@@ -594,18 +665,18 @@ class _Group:
                 values[i] = value
         return values, weights, printed
 
-    def _real(
-        self, node: Mapping[str, Any], ctx: ScoringContext
-    ) -> tuple[Decimal | None, tuple[Problem, ...]]:
-        """One row through the real path: its score of record and what the audit says of it."""
+    def _real(self, node: Mapping[str, Any], ctx: ScoringContext) -> Scored:
+        """One row through the real path: its score of record (0 when it has none: MISSING
+        counts 0) and what the audit says of it."""
         score = score_leaf(cases.indicator_from_trusted(node), (), ctx)
-        return score.value, score_problems(score, self.rules)
+        value = score.value
+        return ZERO if value is None else value, score_problems(score, self.rules)
 
     # By formula ---------------------------------------------------------------------------------
     # The arithmetic of Execution, RatioPositive and RatioNegative, and the conditions of every
     # check in audit._check_score: None whenever one of them might report the row.
 
-    def _rate(self, i: int, weight: Decimal, given: Decimal | None, noted: bool) -> Decimal | None:
+    def _rate(self, i: int, weight: Decimal, given: Decimal | None, noted: bool) -> Scored | None:
         """A 执行率 row (no target or actual cell, no parameters)."""
         budget = self.budgets[i]
         if budget is None or given is None:
@@ -619,18 +690,19 @@ class _Group:
             return None
         rate = executed / denominator
         exact = weight if rate >= ONE else rate * weight
-        return self._checked(exact, weight, given, None, noted, reasoned=True)
+        return self._checked(exact, weight, given, None, noted, True, None, None)
 
     def _ratio(
         self, node: Mapping[str, Any], method: str, weight: Decimal, given: Decimal
-    ) -> Decimal | None:
+    ) -> Scored | None:
         """A 正向/反向比率 row without parameters."""
         get = node.get
         target, actual = get("target"), get("actual")
         if not target or not actual:
             return None
-        expression_t = parse(target if type(target) is str else str(target))
-        expression_a = parse(actual if type(actual) is str else str(actual))
+        target = target if type(target) is str else str(target)
+        actual = actual if type(actual) is str else str(actual)
+        expression_t, expression_a = parse(target), parse(actual)
         t, a = expression_t.value, expression_a.value
         if t is None or a is None:
             return None
@@ -657,14 +729,9 @@ class _Group:
                 exact = (ONE - (a - t) / t) * weight
         note = get("deviation_note")
         rationale = get("rationale")
-        return self._checked(
-            exact,
-            weight,
-            given,
-            met,
-            bool(note and note.strip()),
-            bool(rationale and rationale.strip()),
-        )
+        noted = bool(note and note.strip())
+        reasoned = bool(rationale and rationale.strip())
+        return self._checked(exact, weight, given, met, noted, reasoned, target, actual)
 
     def _checked(
         self,
@@ -674,24 +741,30 @@ class _Group:
         met: bool | None,
         noted: bool,
         reasoned: bool,
-    ) -> Decimal | None:
-        """The score of record, or None when a check of the audit might report the row."""
+        target: str | None,
+        actual: str | None,
+    ) -> Scored | None:
+        """The score of record and what the achievement checks say; None when the printed
+        score is out of range or not the method's (the real path words those findings)."""
         if given > weight or given < ZERO:
             return None  # SCORE_EXCEEDS_WEIGHT
         clamped = weight if exact > weight else ZERO if exact < ZERO else exact
-        rules = self.rules
         rounded = clamped.quantize(self.quantum, rounding=self.rounding)
         if not (
             (rounded == given and given.same_quantum(rounded))  # printed as the rules round
-            or printed_matches(clamped, given, rules)
+            or printed_matches(clamped, given, self.rules)
         ):
             return None  # SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …
         below_full = given < weight
-        if met is False and not below_full:
-            return None  # MISSED_BUT_FULL
-        if below_full and not noted and (met or not reasoned):
-            return None  # MET_BUT_DEDUCTED, DEVIATION_NOTE_MISSING
-        return rounded
+        if (met is False and not below_full) or (
+            below_full and not noted and (met or not reasoned)
+        ):
+            execution = target is None
+            row = AchievementRow(
+                met, given, weight, rounded, noted, reasoned, execution, target, actual
+            )
+            return rounded, achievement_problems(row)
+        return rounded, ()
 
 
 def _first(row: tuple[int, Any, Any]) -> int:
