@@ -23,6 +23,7 @@ from jixiao.core.case import Case, CaseMeta, DepartmentSummary, Published, Summa
 from jixiao.core.evaluation import EvaluationResult, Score, Source
 from jixiao.core.indicators import Deduction, Indicator, ProblemCode, TreeProblem
 from jixiao.core.money import HUNDRED, ZERO, Rounding, places_of, quantize
+from jixiao.core.records import builder
 from jixiao.core.rules import (
     ExecutionDenominator,
     RuleSet,
@@ -101,6 +102,9 @@ class Finding:
         return CODE_TITLES[self.code]
 
 
+_finding = builder(Finding)
+
+
 def fingerprint(identity: str, code: Code, path: str) -> str:
     digest = hashlib.sha256(f"{identity}\x1f{code.value}\x1f{path}".encode()).hexdigest()
     return digest[:16]
@@ -134,7 +138,7 @@ class _Collector:
 
     def add(self, code: Code, severity: Severity, path: str, message: str) -> None:
         self.findings.append(
-            Finding(code, severity, path, message, fingerprint(self.identity, code, path))
+            _finding(code, severity, path, message, fingerprint(self.identity, code, path))
         )
 
     def extend(self, path: str, problems: tuple[Problem, ...]) -> None:

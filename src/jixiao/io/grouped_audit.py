@@ -51,6 +51,7 @@ from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
 from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction
 from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantum, to_decimal
+from jixiao.core.records import builder
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
 from jixiao.core.scoring import ScoringContext
 from jixiao.core.targets import convert, parse, units_compatible
@@ -127,7 +128,7 @@ def _layout(document: Mapping[str, Any]) -> tuple[Any, ...]:
         if document.get("type", "evaluation") != "evaluation":
             return (None,)
         roots = document["indicators"]
-        return (len(roots), *(len(root.get("children") or ()) for root in roots))
+        return (len(roots), *[len(root.get("children") or ()) for root in roots])
     except (AttributeError, KeyError, TypeError):
         return (None,)
 
@@ -198,20 +199,27 @@ def _freeze(value: Any) -> Any:
     kind = type(value)
     if kind is str:
         return value
-    if isinstance(value, Mapping):
-        return (dict, tuple((key, _freeze(item)) for key, item in value.items()))
-    if kind is list or kind is tuple:
-        return (list, tuple(map(_freeze, value)))
     if kind is Decimal:
         return (kind, str(value))
+    if kind is list or kind is tuple:
+        return (list, tuple(map(_freeze, value)))
+    if kind is dict or isinstance(value, Mapping):
+        return (dict, tuple([(key, _freeze(item)) for key, item in value.items()]))
     return (kind, value)
+
+
+_new_budget = builder(Budget)
+_new_published = builder(Published)
+_new_deduction = builder(Deduction)
+_new_table_audit = builder(TableAudit)
+_KINDS = {kind.value: kind for kind in EvaluationKind}
 
 
 def _budget(raw: Mapping[str, Any] | None) -> Budget | None:
     if raw is None:
         return None
     get = raw.get
-    return Budget(  # without its sources: neither scoring nor the audit reads them
+    return _new_budget(  # without its sources: neither scoring nor the audit reads them
         _decimal(get("initial")),
         _decimal(get("full_year")),
         _decimal(get("executed")),
@@ -224,20 +232,20 @@ def _budget(raw: Mapping[str, Any] | None) -> Budget | None:
 
 def _published(raw: Mapping[str, Any] | None) -> Published:
     if not raw:
-        return Published(None, None, EMPTY, None)  # type: ignore[arg-type]
+        return _new_published(None, None, EMPTY, None)
     get = raw.get
     counts = get("declared_counts")
-    return Published(
+    return _new_published(
         _decimal(get("total")),
         get("grade"),
-        MappingProxyType({int(k): int(v) for k, v in counts.items()}) if counts else EMPTY,  # type: ignore[arg-type]
+        MappingProxyType({int(k): int(v) for k, v in counts.items()}) if counts else EMPTY,
         _decimal(get("total_budget")),
     )
 
 
 def _deduction(raw: Mapping[str, Any]) -> Deduction:
     get = raw.get
-    return Deduction(
+    return _new_deduction(
         raw["name"],
         _decimal(get("per_occurrence")),
         get("occurrences", 0),
@@ -251,12 +259,13 @@ def _deduction(raw: Mapping[str, Any]) -> Deduction:
 def _identity(raw: Mapping[str, Any]) -> str:
     """``CaseMeta.identity`` of a document's ``meta`` block."""
     get = raw.get
+    kind = get("kind", EvaluationKind.SELF.value)
     return table_identity(
         get("region", ""),
         get("year"),
         get("department", ""),
         get("project", "") or get("title", ""),
-        EvaluationKind(get("kind", EvaluationKind.SELF.value)),
+        _KINDS.get(kind) or EvaluationKind(kind),
     )
 
 
@@ -431,7 +440,7 @@ class _Group:
                 path = PATH_SEPARATOR.join([_label(column[i]) for column in chain])
                 out.extend(path, problems)
         check_table(out, rules, published, roots, deductions, total, budget, execution, self.counts)
-        return TableAudit(total, grade, execution, out.findings, self.leaves, grouped=True)
+        return _new_table_audit(total, grade, execution, out.findings, self.leaves, True)
 
     def _record(
         self, i: int, order: int, chain: tuple[list[Any], ...], problems: tuple[Problem, ...]
