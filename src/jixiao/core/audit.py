@@ -593,10 +593,14 @@ def _check_total(
 ) -> None:
     if printed is None:
         return
-    if None not in roots:
-        parts = ZERO
-        for value in roots:
-            parts += value  # type: ignore[operator]  # None is not among them
+    parts = ZERO
+    complete = True  # every top-level row printed (``None in roots`` would be slow on Decimals)
+    for value in roots:
+        if value is None:
+            complete = False
+            break
+        parts += value
+    if complete:
         deducted = ZERO
         for deduction in deductions:
             deducted += deduction.published if deduction.published is not None else deduction.amount

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
-from operator import add, and_, itemgetter
+from operator import add, and_, is_, itemgetter
 from types import MappingProxyType
 from typing import Any
 
@@ -347,7 +347,7 @@ def _facts_key(facts: Any) -> Any:
 
 def _decimals(cells: list[Any], alive: list[bool]) -> list[Decimal | None]:
     """Exact numbers of a column of cells; a cell the reader would refuse marks its table."""
-    if cells.count(None) == len(cells):
+    if all(map(is_, cells, repeat(None))):  # (count(None) would compare Decimals with None)
         return cells
     out: list[Decimal | None] = []
     for i, cell in enumerate(cells):
@@ -498,7 +498,10 @@ class _Group:
             child_values, child_weights, child_printed = self._slot(child_column, chain, below)
             values = list(map(add, values, child_values))
             weights = list(map(add, weights, child_weights))
-            if None in printed_sum or None in child_printed:
+            # (``None in`` would compare every Decimal with None: slow ABC checks)
+            if any(map(is_, printed_sum, repeat(None))) or any(
+                map(is_, child_printed, repeat(None))
+            ):
                 printed_sum = [
                     None if a is None or b is None else a + b
                     for a, b in zip(printed_sum, child_printed, strict=True)
