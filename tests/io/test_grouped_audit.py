@@ -230,3 +230,34 @@ def test_a_parameter_a_method_refuses_raises_the_methods_error() -> None:
         full(documents[2], by_name(documents[2]))
     assert str(grouped_error.value) == str(full_error.value)
     assert "ReverseFormula" in str(full_error.value)
+
+
+def with_listed_facts(document: dict[str, Any]) -> None:
+    for leaf in leaves(document):
+        if leaf.get("method") == "checklist":
+            leaf["facts"] = {**leaf["facts"], "items": ["制度一", "制度二"]}
+
+
+def with_decimal_cells(document: dict[str, Any]) -> None:
+    for leaf in leaves(document):
+        if leaf.get("method") == "ratio_positive":
+            leaf["weight"] = Decimal("10.0")
+
+
+def test_cells_of_other_kinds_are_read_row_by_row() -> None:
+    documents = generated(30, seed=9, error_rate=2.0)
+    for document in documents[::2]:
+        with_listed_facts(document)
+    for document in documents[1::4]:
+        with_decimal_cells(document)
+    assert_as_full_path(documents)
+
+
+def test_a_cell_the_full_path_cannot_read_fails_the_same_way() -> None:
+    documents = generated(10, seed=10, error_rate=0.0)
+    leaves(documents[4])[5]["deviation_note"] = 5
+    leaves(documents[4])[5]["published_score"] = 0
+    with pytest.raises(AttributeError):
+        full(documents[4], by_name(documents[4]))
+    with pytest.raises(AttributeError):
+        audit_documents(documents, by_name)

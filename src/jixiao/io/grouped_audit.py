@@ -317,10 +317,13 @@ def _cells(column: list[Any], key: str) -> list[Any]:
     kinds = set(map(type, cells))
     if kinds <= _PLAIN_KINDS:
         return cells
+    if kinds <= _NUMBER_KINDS:
+        return [str(cell) if type(cell) is Decimal else cell for cell in cells]
     return [_key_part(cell) for cell in cells]
 
 
 _PLAIN_KINDS = frozenset({int, str, type(None)})
+_NUMBER_KINDS = _PLAIN_KINDS | {Decimal}
 
 
 _TOKENS: dict[Any, int] = {}
@@ -549,47 +552,18 @@ class _Group:
         """A slot of leaves scored by ``method`` (anything but 执行率), each row from the memo.
 
         The cells are read a column at a time (``map`` over the tables, in C), the rows looked
-        up the same way, and only the rows the memo has not seen are computed one by one.
+        up the same way, and only the rows the memo has not seen are computed one by one. A
+        column with a cell of an unexpected kind is read again row by row.
         """
-        alive, size = self.alive, self.size
         memo = self.memo.get(method)
         if memo is None or len(memo) > _MEMO_LIMIT:
             memo = self.memo[method] = {}
-        methods = list(map(dict.get, column, repeat("method")))
-        keys_ok = list(map(_LEAF_KEYS.issuperset, column))
-        if methods.count(method) != size or keys_ok.count(False):
-            for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
-                if written != method or not fine:
-                    alive[i] = False
-        params = list(map(dict.get, column, repeat("params")))
-        first = params[0]
-        if params.count(first) == size:  # the usual case: one set of parameters (or none)
-            params_keys: Any = repeat(_token(_key_part(first)) if first else None, size)
-        else:
-            params_keys = [_token(_key_part(p)) if p else None for p in params]
-        facts = list(map(dict.get, column, repeat("facts")))
-        if facts.count(None) != size:
-            facts = [_facts_key(f) if f else None for f in facts]
-        notes = list(map(dict.get, column, repeat("deviation_note")))
-        noted = [False] * size if notes.count(None) == size else list(map(_written, notes))
-        rationales = list(map(dict.get, column, repeat("rationale")))
-        reasoned = (
-            [False] * size if rationales.count(None) == size else list(map(_written, rationales))
-        )
-        keys = list(
-            zip(
-                _cells(column, "target"),
-                _cells(column, "actual"),
-                _cells(column, "weight"),
-                _cells(column, "published_score"),
-                noted,
-                reasoned,
-                facts,
-                params_keys,
-                strict=False,  # params_keys may be an endless repeat
-            )
-        )
-        rows: list[Row | None] = list(map(memo.get, keys))
+        try:
+            keys = self._keys(column, method)
+            rows: list[Row | None] = list(map(memo.get, keys))
+        except (AttributeError, TypeError):  # not a mapping, a note that is not text, …
+            keys, rows = self._keys_one_by_one(column, method, memo)
+        alive = self.alive
         if None in rows:
             for i, row in enumerate(rows):
                 if row is None and alive[i]:
@@ -618,6 +592,82 @@ class _Group:
             list(map(itemgetter(2), rows)),  # type: ignore[arg-type]
             list(map(itemgetter(3), rows)),  # type: ignore[arg-type]
         )
+
+    def _keys(self, column: list[Any], method: Any) -> list[tuple[Any, ...]]:
+        """Every row's memo key, a column at a time; marks the tables whose row is not one the
+        slot loops take (another method, a manual score, …)."""
+        alive, size = self.alive, self.size
+        methods = list(map(dict.get, column, repeat("method")))
+        keys_ok = list(map(_LEAF_KEYS.issuperset, column))
+        if methods.count(method) != size or keys_ok.count(False):
+            for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
+                if written != method or not fine:
+                    alive[i] = False
+        params = list(map(dict.get, column, repeat("params")))
+        first = params[0]
+        if params.count(first) == size:  # the usual case: one set of parameters (or none)
+            params_keys: Any = repeat(_token(_key_part(first)) if first else None, size)
+        else:
+            params_keys = [_token(_key_part(p)) if p else None for p in params]
+        facts: list[Any] = list(map(dict.get, column, repeat("facts")))
+        if facts.count(None) != size:  # items and the kinds of their values (True is not 1)
+            facts = [(tuple(f.items()), tuple(map(type, f.values()))) if f else None for f in facts]
+        notes = list(map(dict.get, column, repeat("deviation_note")))
+        noted = (
+            [False] * size if notes.count(None) == size else [bool(n and n.strip()) for n in notes]
+        )
+        rationales = list(map(dict.get, column, repeat("rationale")))
+        reasoned = (
+            [False] * size
+            if rationales.count(None) == size
+            else [bool(r and r.strip()) for r in rationales]
+        )
+        return list(
+            zip(
+                _cells(column, "target"),
+                _cells(column, "actual"),
+                _cells(column, "weight"),
+                _cells(column, "published_score"),
+                noted,
+                reasoned,
+                facts,
+                params_keys,
+                strict=False,  # params_keys may be an endless repeat
+            )
+        )
+
+    def _keys_one_by_one(
+        self, column: list[Any], method: Any, memo: dict[tuple[Any, ...], Row]
+    ) -> tuple[list[tuple[Any, ...]], list[Row | None]]:
+        """:meth:`_keys` and the memo's rows for a column :meth:`_keys` could not read."""
+        alive = self.alive
+        keys: list[tuple[Any, ...]] = []
+        rows: list[Row | None] = []
+        for i, node in enumerate(column):
+            key: tuple[Any, ...] = ()
+            row = None
+            if alive[i]:
+                try:
+                    get = node.get
+                    if get("method") != method or not _LEAF_KEYS.issuperset(node):
+                        raise _RefusedRowError
+                    params, facts = get("params"), get("facts")
+                    key = (
+                        _key_part(get("target")),
+                        _key_part(get("actual")),
+                        _key_part(get("weight")),
+                        _key_part(get("published_score")),
+                        _written(get("deviation_note")),
+                        _written(get("rationale")),
+                        _facts_key(facts) if facts else None,
+                        _token(_key_part(params)) if params else None,
+                    )
+                    row = memo.get(key)
+                except (_RefusedRowError, AttributeError, TypeError):
+                    alive[i] = False
+            keys.append(key)
+            rows.append(row)
+        return keys, rows
 
     def _row(self, node: Mapping[str, Any], method: Any, i: int) -> Row:
         """A row the memo has not seen: by its formula where it can, else the real path."""
