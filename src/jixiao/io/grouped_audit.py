@@ -472,6 +472,11 @@ class _Group:
         method = template.get("method")
         if method == _EXECUTION:
             return self._execution(column, chain, order)
+        if method in _RATIOS:
+            try:
+                return self._ratios(column, chain, order, method)
+            except (AttributeError, TypeError):  # a cell of an unexpected kind: row by row
+                pass
         return self._leaves(column, chain, order, method)
 
     def _parent(
@@ -669,6 +674,167 @@ class _Group:
             rows.append(row)
         return keys, rows
 
+    def _ratios(
+        self, column: list[Any], chain: tuple[list[Any], ...], order: int, method: str
+    ) -> tuple[list[Decimal], list[Decimal], list[Decimal | None]]:
+        """A slot of 正向/反向比率 rows: each by the formula (the arithmetic of RatioPositive and
+        RatioNegative), inline; a row one of the audit's checks on the printed score would
+        report (or without numbers to divide) from the memo or the real path.
+
+        Their targets and actuals rarely repeat, so these rows are not looked up first.
+        """
+        alive, size = self.alive, self.size
+        methods = list(map(dict.get, column, repeat("method")))
+        keys_ok = list(map(_LEAF_KEYS.issuperset, column))
+        if methods.count(method) != size or keys_ok.count(False):
+            for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
+                if written != method or not fine:
+                    alive[i] = False
+        targets = list(map(dict.get, column, repeat("target")))
+        actuals = list(map(dict.get, column, repeat("actual")))
+        written_weights = list(map(dict.get, column, repeat("weight")))
+        givens = list(map(dict.get, column, repeat("published_score")))
+        params = list(map(dict.get, column, repeat("params")))
+        notes = list(map(dict.get, column, repeat("deviation_note")))
+        rationales = list(map(dict.get, column, repeat("rationale")))
+        values: list[Decimal] = [ZERO] * size
+        weights: list[Decimal] = [ZERO] * size
+        printed: list[Decimal | None] = [None] * size
+        rules = self.rules
+        positive = method == _RATIO_POSITIVE
+        reverse_ratio = rules.reverse_formula is _RATIO
+        quantum_, rounding = self.quantum, self.rounding
+        decimals = _DECIMALS
+        for i in range(size):
+            if not alive[i]:
+                continue
+            try:
+                raw_weight, raw_given = written_weights[i], givens[i]
+                weight = decimals.get(raw_weight) if type(raw_weight) is int else None
+                if weight is None:
+                    weight = _decimal(raw_weight)
+                    if weight is None:
+                        raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
+                given = decimals.get(raw_given) if type(raw_given) is int else None
+                if given is None:
+                    given = _decimal(raw_given)
+                weights[i] = weight
+                printed[i] = given
+                scored = None
+                target, actual = targets[i], actuals[i]
+                if given is not None and target and actual and not params[i]:
+                    if type(target) is not str:
+                        target = str(target)
+                    if type(actual) is not str:
+                        actual = str(actual)
+                    expression_t, expression_a = parse(target), parse(actual)
+                    t, a = expression_t.value, expression_a.value
+                    if t is not None and a is not None:
+                        t_unit, a_unit = expression_t.unit, expression_a.unit
+                        if t_unit != a_unit and t_unit and a_unit:
+                            a = (
+                                convert(a, a_unit, t_unit)
+                                if units_compatible(t_unit, a_unit)
+                                else None
+                            )
+                        exact = None
+                        if a is None:
+                            pass  # UNIT_MISMATCH
+                        elif positive:
+                            if t > ZERO:
+                                met = a >= t
+                                exact = weight if met else a / t * weight
+                        else:
+                            met = a <= t
+                            if met:
+                                exact = weight
+                            elif t > ZERO:
+                                exact = (
+                                    t / a * weight
+                                    if reverse_ratio
+                                    else (ONE - (a - t) / t) * weight
+                                )
+                        if exact is not None and ZERO <= given <= weight:
+                            clamped = weight if exact > weight else ZERO if exact < ZERO else exact
+                            rounded = clamped.quantize(quantum_, rounding=rounding)
+                            if (
+                                rounded == given and given.same_quantum(rounded)
+                            ) or printed_matches(clamped, given, rules):
+                                note, rationale = notes[i], rationales[i]
+                                scored = self._achieved(
+                                    rounded,
+                                    weight,
+                                    given,
+                                    met,
+                                    bool(note and note.strip()),
+                                    bool(rationale and rationale.strip()),
+                                    target,
+                                    actual,
+                                )
+                if scored is None:
+                    scored = self._looked_up(column[i], method)
+                values[i], problems = scored
+                if problems:
+                    self._record(i, order, chain, problems)
+            except (
+                _RefusedRowError,
+                AttributeError,
+                KeyError,
+                TypeError,
+                ValueError,
+                ArithmeticError,
+            ):
+                alive[i] = False
+        return values, weights, printed
+
+    def _achieved(
+        self,
+        rounded: Decimal,
+        weight: Decimal,
+        given: Decimal,
+        met: bool | None,
+        noted: bool,
+        reasoned: bool,
+        target: str | None,
+        actual: str | None,
+    ) -> Scored:
+        """A row whose printed score the method gives: what the achievement checks say."""
+        below_full = given < weight
+        if (met is False and not below_full) or (
+            below_full and not noted and (met or not reasoned)
+        ):
+            row = AchievementRow(
+                met, given, weight, rounded, noted, reasoned, target is None, target, actual
+            )
+            return rounded, achievement_problems(row)
+        return rounded, ()
+
+    def _looked_up(self, node: Mapping[str, Any], method: Any) -> Scored:
+        """A row from the memo, or through the real path (and then kept in the memo)."""
+        get = node.get
+        params, facts = get("params"), get("facts")
+        key = (
+            _key_part(get("target")),
+            _key_part(get("actual")),
+            _key_part(get("weight")),
+            _key_part(get("published_score")),
+            _written(get("deviation_note")),
+            _written(get("rationale")),
+            _facts_key(facts) if facts else None,
+            _token(_key_part(params)) if params else None,
+        )
+        memo = self.memo.get(method)
+        if memo is None or len(memo) > _MEMO_LIMIT:
+            memo = self.memo[method] = {}
+        row = memo.get(key)
+        if row is None:
+            weight = _decimal(get("weight"))
+            if weight is None:
+                raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
+            value, problems = self._real(node, self.plain)
+            row = memo[key] = (value, problems, weight, _decimal(get("published_score")))
+        return row[0], row[1]
+
     def _row(self, node: Mapping[str, Any], method: Any, i: int) -> Row:
         """A row the memo has not seen: by its formula where it can, else the real path."""
         get = node.get
@@ -817,16 +983,7 @@ class _Group:
             or printed_matches(clamped, given, self.rules)
         ):
             return None  # SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …
-        below_full = given < weight
-        if (met is False and not below_full) or (
-            below_full and not noted and (met or not reasoned)
-        ):
-            execution = target is None
-            row = AchievementRow(
-                met, given, weight, rounded, noted, reasoned, execution, target, actual
-            )
-            return rounded, achievement_problems(row)
-        return rounded, ()
+        return self._achieved(rounded, weight, given, met, noted, reasoned, target, actual)
 
 
 def _first(row: tuple[int, Any, Any]) -> int:
