@@ -190,10 +190,6 @@ def _decimal(value: Any) -> Decimal | None:
     return to_decimal(value)
 
 
-def _text(value: Any) -> str | None:
-    return value if value is None or type(value) is str else str(value)
-
-
 def _freeze(value: Any) -> Any:
     """A hashable stand-in for parameters or facts that keeps what a method could tell apart."""
     kind = type(value)
@@ -578,7 +574,7 @@ class _Group:
                         rows[i] = row
                         continue
                     try:
-                        rows[i] = memo[key] = self._row(column[i], method, i)
+                        rows[i] = memo[key] = self._row(column[i])
                     except (
                         _RefusedRowError,
                         AttributeError,
@@ -704,6 +700,7 @@ class _Group:
         positive = method == _RATIO_POSITIVE
         reverse_ratio = rules.reverse_formula is _RATIO
         quantum_, rounding = self.quantum, self.rounding
+        exact_kept = rules.rounding is not _WHOLE_DOWN  # printed_matches' own first test
         decimals = _DECIMALS
         for i in range(size):
             if not alive[i]:
@@ -758,8 +755,10 @@ class _Group:
                             clamped = weight if exact > weight else ZERO if exact < ZERO else exact
                             rounded = clamped.quantize(quantum_, rounding=rounding)
                             if (
-                                rounded == given and given.same_quantum(rounded)
-                            ) or printed_matches(clamped, given, rules):
+                                (clamped == given and exact_kept)  # full points, as a rule
+                                or (rounded == given and given.same_quantum(rounded))
+                                or printed_matches(clamped, given, rules)
+                            ):
                                 note, rationale = notes[i], rationales[i]
                                 scored = self._achieved(
                                     rounded,
@@ -828,26 +827,17 @@ class _Group:
             memo = self.memo[method] = {}
         row = memo.get(key)
         if row is None:
-            weight = _decimal(get("weight"))
-            if weight is None:
-                raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
-            value, problems = self._real(node, self.plain)
-            row = memo[key] = (value, problems, weight, _decimal(get("published_score")))
+            row = memo[key] = self._row(node)
         return row[0], row[1]
 
-    def _row(self, node: Mapping[str, Any], method: Any, i: int) -> Row:
-        """A row the memo has not seen: by its formula where it can, else the real path."""
+    def _row(self, node: Mapping[str, Any]) -> Row:
+        """A row the memo has not seen, through the real path."""
         get = node.get
         weight = _decimal(get("weight"))
         if weight is None:
             raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
-        given = _decimal(get("published_score"))
-        if method in _RATIOS and not get("params") and given is not None:
-            scored = self._ratio(node, method, weight, given)
-            if scored is not None:
-                return scored[0], scored[1], weight, given
         value, problems = self._real(node, self.plain)
-        return value, problems, weight, given
+        return value, problems, weight, _decimal(get("published_score"))
 
     def _execution(
         self, column: list[Any], chain: tuple[list[Any], ...], order: int
@@ -919,47 +909,6 @@ class _Group:
         rate = executed / denominator
         exact = weight if rate >= ONE else rate * weight
         return self._checked(exact, weight, given, None, noted, True, None, None)
-
-    def _ratio(
-        self, node: Mapping[str, Any], method: str, weight: Decimal, given: Decimal
-    ) -> Scored | None:
-        """A 正向/反向比率 row without parameters."""
-        get = node.get
-        target, actual = get("target"), get("actual")
-        if not target or not actual:
-            return None
-        target = target if type(target) is str else str(target)
-        actual = actual if type(actual) is str else str(actual)
-        expression_t, expression_a = parse(target), parse(actual)
-        t, a = expression_t.value, expression_a.value
-        if t is None or a is None:
-            return None
-        t_unit, a_unit = expression_t.unit, expression_a.unit
-        if t_unit != a_unit and t_unit and a_unit:
-            if not units_compatible(t_unit, a_unit):
-                return None  # UNIT_MISMATCH
-            a = convert(a, a_unit, t_unit)
-        met: bool
-        if method == _RATIO_POSITIVE:
-            if t <= ZERO:
-                return None
-            met = a >= t
-            exact = weight if met else a / t * weight
-        else:
-            met = a <= t
-            if met:
-                exact = weight
-            elif t <= ZERO:
-                return None
-            elif self.rules.reverse_formula is _RATIO:
-                exact = t / a * weight
-            else:
-                exact = (ONE - (a - t) / t) * weight
-        note = get("deviation_note")
-        rationale = get("rationale")
-        noted = bool(note and note.strip())
-        reasoned = bool(rationale and rationale.strip())
-        return self._checked(exact, weight, given, met, noted, reasoned, target, actual)
 
     def _checked(
         self,
