@@ -49,12 +49,22 @@ def full(document: Mapping[str, Any], rules: RuleSet, name: str = "") -> TableAu
 def same(a: TableAudit, b: TableAudit) -> bool:
     """Equal answers: total, grade, rate, leaves and every finding (code, severity, path,
     message, fingerprint) in the same order."""
-    return (a.total, a.grade, a.execution_percent, a.leaves, a.findings) == (
+    return (
+        a.total,
+        a.grade,
+        a.execution_percent,
+        a.leaves,
+        a.findings,
+        a.published_total,
+        a.published_grade,
+    ) == (
         b.total,
         b.grade,
         b.execution_percent,
         b.leaves,
         b.findings,
+        b.published_total,
+        b.published_grade,
     )
 
 

@@ -70,6 +70,8 @@ class TableAudit:
     findings: list[Finding]
     leaves: int  # leaf indicators scored
     grouped: bool  # False: the table went through the full path on its own
+    published_total: Decimal | None  # as printed
+    published_grade: str | None  # as printed
 
 
 def audit_documents(
@@ -141,8 +143,16 @@ def _full(document: Mapping[str, Any], rules: RuleSet, name: str) -> TableAudit:
     result = evaluate(case.tree, ScoringContext(rules, case.budget))
     findings = audit_case(case, result, rules)
     leaves = sum(1 for score in result.scores if not score.indicator.children)
+    published = case.published
     return TableAudit(
-        result.total, result.grade, result.execution_percent, findings, leaves, grouped=False
+        result.total,
+        result.grade,
+        result.execution_percent,
+        findings,
+        leaves,
+        False,
+        published.total,
+        published.grade,
     )
 
 
@@ -439,7 +449,16 @@ class _Group:
                 path = PATH_SEPARATOR.join([_label(column[i]) for column in chain])
                 out.extend(path, problems)
         check_table(out, rules, published, roots, deductions, total, budget, execution, self.counts)
-        return _new_table_audit(total, grade, execution, out.findings, self.leaves, True)
+        return _new_table_audit(
+            total,
+            grade,
+            execution,
+            out.findings,
+            self.leaves,
+            True,
+            published.total,
+            published.grade,
+        )
 
     def _record(
         self, i: int, order: int, chain: tuple[list[Any], ...], problems: tuple[Problem, ...]
