@@ -188,19 +188,22 @@ class Comparison:
     within_tolerance: bool
 
 
+_comparison = builder(Comparison)
+
+
 def compare_printed(exact: Decimal, printed: Decimal, rules: RuleSet) -> Comparison:
     """Does ``printed`` come from ``exact`` by the rule set's rounding, another one, or neither?"""
     if exact == printed and rules.rounding is not Rounding.WHOLE_DOWN:
-        return Comparison(True, rules.rounding, printed, True)  # the rounding keeps it as is
+        return _comparison(True, rules.rounding, printed, True)  # the rounding keeps it as is
     places = places_of(printed)
     expected = quantize(exact, places, rules.rounding)
     if expected == printed:
-        return Comparison(True, rules.rounding, expected, True)
+        return _comparison(True, rules.rounding, expected, True)
     for mode in (Rounding.HALF_UP, Rounding.DOWN):
         if quantize(exact, places, mode) == printed:
-            return Comparison(False, mode, expected, True)
+            return _comparison(False, mode, expected, True)
     within = abs(printed - exact) <= rules.tolerance
-    return Comparison(False, None, expected, within)
+    return _comparison(False, None, expected, within)
 
 
 _WHOLE_DOWN = Rounding.WHOLE_DOWN
