@@ -515,14 +515,23 @@ class _Group:
         self.counts[below] = self.counts.get(below, 0) + count
         values: list[Decimal] = [ZERO] * size
         weights: list[Decimal] = [ZERO] * size
-        printed_sum: list[Decimal | None] = [ZERO] * size
+        printed = _decimals(list(map(dict.get, column, repeat("published_score"))), alive)
+        # The children's printed sum, for SUM_MISMATCH: only where a subtotal is printed, and
+        # None for a table once a child's score is not (``None in`` is avoided: it compares
+        # every Decimal with None through the slow number ABCs).
+        printed_sum: list[Decimal | None] | None = (
+            None if all(map(is_, printed, repeat(None))) else [ZERO] * size
+        )
         for position in range(count):
             child_column = list(map(itemgetter(position), kids))
             child_values, child_weights, child_printed = self._slot(child_column, chain, below)
             values = list(map(add, values, child_values))
             weights = list(map(add, weights, child_weights))
-            # (``None in`` would compare every Decimal with None: slow ABC checks)
-            if any(map(is_, printed_sum, repeat(None))) or any(
+            if printed_sum is None:
+                continue
+            if all(map(is_, child_printed, repeat(None))):
+                printed_sum = None
+            elif any(map(is_, printed_sum, repeat(None))) or any(
                 map(is_, child_printed, repeat(None))
             ):
                 printed_sum = [
@@ -532,7 +541,6 @@ class _Group:
             else:
                 printed_sum = list(map(add, printed_sum, child_printed))
         written = _decimals(list(map(dict.get, column, repeat("weight"))), alive)
-        printed = _decimals(list(map(dict.get, column, repeat("published_score"))), alive)
         tolerance = self.rules.tolerance
         for i, weight in enumerate(written):
             if weight is not None and alive[i]:
@@ -541,7 +549,7 @@ class _Group:
                 weights[i] = weight
         for i, given in enumerate(printed):
             if given is not None and alive[i]:
-                children = printed_sum[i]
+                children = printed_sum[i] if printed_sum is not None else None
                 weight = weights[i]
                 if (
                     given > weight
