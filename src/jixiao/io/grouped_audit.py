@@ -1,27 +1,29 @@
 """Audit many evaluation tables at once: each table's total, grade and findings.
 
 ``build → evaluate → audit_case`` makes an object for every indicator and every score, which is
-what a page or an export needs. A batch audit (``jixiao audit`` over a folder, the benchmark)
-needs only each table's total, grade and findings, and its tables mostly share one layout: one
-template filled in by many units. So this module
+what a page or an export needs. A batch (``recompute_figures`` over the stored evaluations, the
+benchmark) needs only each table's total, grade and findings, and its tables mostly share one
+layout: one template filled in by many units. So this module
 
 * groups the documents by rule set and layout, and walks each group slot by slot (a slot is one
-  indicator position, the same in every table of the group): the tree is read once per group,
-  and every table is handled in a tight loop per slot;
+  indicator position, the same in every table of the group): the cells of a slot are read a
+  column at a time, and parents add their children's columns;
 * answers each leaf row from a memo keyed on everything the row's score and checks read (method,
   parameters, facts, target, actual, weight, printed score, whether a note or rationale is
   written). A row seen for the first time goes through the real path: its indicator,
   :func:`jixiao.core.evaluation.score_leaf` and :func:`jixiao.core.audit.score_problems`;
 * scores the two ratio methods and the execution row by their formulas (the arithmetic of
-  :mod:`jixiao.core.scoring.ratios`), and sends any such row that one of the audit's checks might
-  report through the real path as well;
+  :mod:`jixiao.core.scoring.ratios`), inline. A row whose printed score the formula gives is
+  checked by :func:`jixiao.core.audit.achievement_problems` (the audit's own code); a row with
+  a printed score out of range or not the method's goes through the memo and the real path;
 * adds the table's own checks through :func:`jixiao.core.audit.check_table`.
 
 A table with anything the slot loops do not handle (another layout, a manual score, a
 not-applicable indicator, weights that do not add up, a value the reader would refuse) goes
-through the full path on its own. So every answer is the full path's;
-``tests/io/test_grouped_audit.py`` compares the two on generated tables at several error rates
-and on every example.
+through the full path on its own, so a document the full path refuses raises the same error.
+Every answer is the full path's: ``tests/io/test_grouped_audit.py`` compares the two on
+generated tables at several error rates, on every seed under both rule sets and on unusual
+tables. ``bench/score_bench.py`` times it (bench/README.md has the figures).
 """
 
 from __future__ import annotations
