@@ -31,7 +31,7 @@ from jixiao.core.rules import (
     normalize_grade,
     worse_grade,
 )
-from jixiao.core.scoring.base import show
+from jixiao.core.scoring.base import Outcome, show
 from jixiao.core.targets import is_met, parse, units_compatible
 from jixiao.core.text import Text, compiled
 
@@ -367,19 +367,24 @@ def _published_children_sum(score: Score) -> Decimal | None:
     return total
 
 
-def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
-    indicator = score.indicator
-    printed = indicator.published_score
-    if printed is not None and (printed > score.weight or printed < ZERO):
+def _exceeds(out: _Sink, path: str, printed: Decimal | None, weight: Decimal) -> None:
+    if printed is not None and (printed > weight or printed < ZERO):
         out.add(
             Code.SCORE_EXCEEDS_WEIGHT,
             Severity.ERROR,
-            score.path_text,
+            path,
             _OUT_OF_RANGE(
                 given=show(printed),
-                weight=show(score.weight),
+                weight=show(weight),
             ),
         )
+
+
+def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
+    indicator = score.indicator
+    printed = indicator.published_score
+    if indicator.children or score.source is _NOT_APPLICABLE:
+        _exceeds(out, score.path_text, printed, score.weight)
     if indicator.children:
         if printed is not None:
             children = _published_children_sum(score)
@@ -398,15 +403,81 @@ def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
         return
     if score.source is _NOT_APPLICABLE:
         return
-    outcome, manual = score.outcome, indicator.manual_score
+    leaf = Leaf(
+        printed,
+        indicator.manual_score,
+        score.weight,
+        score.computed,
+        score.method,
+        _is_execution(indicator),
+        indicator.target,
+        indicator.actual,
+        _has_note(indicator),
+        bool(indicator.rationale.strip()),
+        indicator.lower_is_better,
+    )
+    _check_leaf(out, score.path_text, leaf, score.outcome, rules)
+
+
+class Leaf(NamedTuple):
+    """What the checks of a leaf row read (see :func:`leaf_problems`)."""
+
+    printed: Decimal | None  # the published score
+    manual: Decimal | None  # a manual score, if any
+    weight: Decimal
+    computed: Decimal | None  # the method's score, rounded
+    method: str  # the method's title
+    execution: bool  # the 执行率 row
+    target: str | None
+    actual: str | None
+    noted: bool  # a 偏差原因 (or a manual score's reason) is written
+    reasoned: bool  # a rationale is written
+    lower_is_better: bool | None
+
+
+def leaf_problems(leaf: Leaf, outcome: Outcome | None, rules: RuleSet) -> tuple[Problem, ...]:
+    """What the audit reports of a leaf row (the checks of :func:`score_problems`), for a batch
+    audit that read the row's cells itself."""
+    out = _Problems()
+    _check_leaf(out, "", leaf, outcome, rules)
+    return tuple(out.found)
+
+
+def _check_leaf(out: _Sink, path: str, leaf: Leaf, outcome: Outcome | None, rules: RuleSet) -> None:
+    printed, manual, weight = leaf.printed, leaf.manual, leaf.weight
+    _exceeds(out, path, printed, weight)
     given = manual if manual is not None else printed
     if outcome is not None and given is not None:
         value = outcome.value
-        if value is None or not printed_matches(max(ZERO, min(value, score.weight)), given, rules):
-            _check_against_method(score, rules, out)  # a band to check, or a figure that differs
-    _check_achievement(score, out)
-    if indicator.target and indicator.actual:  # an empty cell is never quantitative
-        _check_units(score, out)
+        if value is None or not printed_matches(max(ZERO, min(value, weight)), given, rules):
+            # a band to check, or a figure that differs
+            _against_method(out, path, leaf, given, outcome, rules)
+    target, actual = leaf.target, leaf.actual
+    if given is not None:
+        achieved: bool | None = None
+        if target and actual:  # 指标值 vs 实际完成值; execution rows have neither
+            achieved = outcome.met if outcome is not None else None
+            if achieved is None:
+                achieved = is_met(
+                    parse(target), parse(actual), lower_is_better=leaf.lower_is_better
+                )
+        _achievement(
+            out,
+            path,
+            Row(
+                achieved,
+                given,
+                weight,
+                leaf.computed,
+                leaf.noted,
+                leaf.reasoned,
+                leaf.execution,
+                target,
+                actual,
+            ),
+        )
+    if target and actual:  # an empty cell is never quantitative
+        _units(out, path, target, actual)
 
 
 def _given(indicator: Indicator) -> Decimal | None:
@@ -420,33 +491,53 @@ def _is_execution(indicator: Indicator) -> bool:
 
 
 def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
+    """A parent's manual score against its children's sum."""
     indicator, outcome = score.indicator, score.outcome
     given = _given(indicator)
     if outcome is None or given is None:
         return
+    leaf = Leaf(
+        indicator.published_score,
+        indicator.manual_score,
+        score.weight,
+        score.computed,
+        score.method,
+        _is_execution(indicator),
+        indicator.target,
+        indicator.actual,
+        False,
+        False,
+        indicator.lower_is_better,
+    )
+    _against_method(out, score.path_text, leaf, given, outcome, rules)
+
+
+def _against_method(
+    out: _Sink, path: str, leaf: Leaf, given: Decimal, outcome: Outcome, rules: RuleSet
+) -> None:
     value, band = outcome.value, outcome.band
     if value is not None:
-        exact = max(ZERO, min(value, score.weight))
+        exact = max(ZERO, min(value, leaf.weight))
         if printed_matches(exact, given, rules):
             return
     elif band is None:
         return
-    which = _MANUAL if indicator.manual_score is not None else _PUBLISHED
-    code = Code.EXECUTION_SCORE_MISMATCH if _is_execution(indicator) else Code.SCORE_METHOD_MISMATCH
+    which = _MANUAL if leaf.manual is not None else _PUBLISHED
+    code = Code.EXECUTION_SCORE_MISMATCH if leaf.execution else Code.SCORE_METHOD_MISMATCH
     if value is not None:
         _report_printed(
             compare_printed(exact, given, rules),
             given,
             rules,
             out,
-            score.path_text,
+            path,
             which,
             "",
             code,
             lambda expected: _METHOD_DIFFERS(
                 which=which,
                 given=show(given),
-                method=score.method,
+                method=leaf.method,
                 expected=show(expected),
                 formula=outcome.formula,
             ),
@@ -457,11 +548,11 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
             out.add(
                 code,
                 Severity.ERROR,
-                score.path_text,
+                path,
                 _OUTSIDE_BAND(
                     which=which,
                     given=show(given),
-                    method=score.method,
+                    method=leaf.method,
                     formula=outcome.formula,
                 ),
             )
@@ -469,37 +560,6 @@ def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
 
 def _has_note(indicator: Indicator) -> bool:
     return bool(indicator.deviation_note.strip() or indicator.manual_reason.strip())
-
-
-def _check_achievement(score: Score, out: _Sink) -> None:
-    indicator = score.indicator
-    given = _given(indicator)
-    if given is None:
-        return
-    achieved: bool | None = None
-    target, actual = indicator.target, indicator.actual
-    if target and actual:  # 指标值 vs 实际完成值; execution rows have neither
-        outcome = score.outcome
-        achieved = outcome.met if outcome is not None else None
-        if achieved is None:
-            achieved = is_met(
-                parse(target), parse(actual), lower_is_better=indicator.lower_is_better
-            )
-    _achievement(
-        out,
-        score.path_text,
-        Row(
-            achieved,
-            given,
-            score.weight,
-            score.computed,
-            _has_note(indicator),
-            bool(indicator.rationale.strip()),
-            _is_execution(indicator),
-            target,
-            actual,
-        ),
-    )
 
 
 class Row(NamedTuple):
@@ -564,11 +624,8 @@ def _achievement(out: _Sink, path: str, row: Row) -> None:
         )
 
 
-def _check_units(score: Score, out: _Sink) -> None:
-    indicator = score.indicator
-    if not indicator.target or not indicator.actual:  # an empty cell is never quantitative
-        return
-    target, actual = parse(indicator.target), parse(indicator.actual)
+def _units(out: _Sink, path: str, target_text: str, actual_text: str) -> None:
+    target, actual = parse(target_text), parse(actual_text)
     if (
         target.value is not None  # both quantitative (is_quantitative, without the calls)
         and actual.value is not None
@@ -578,7 +635,7 @@ def _check_units(score: Score, out: _Sink) -> None:
         out.add(
             Code.UNIT_MISMATCH,
             Severity.WARNING,
-            score.path_text,
+            path,
             _UNITS_DIFFER(
                 target_unit=target.unit,
                 actual_unit=actual.unit,
