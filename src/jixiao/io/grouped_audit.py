@@ -39,11 +39,13 @@ from typing import Any
 
 from jixiao.core.audit import (
     Finding,
+    Leaf,
     Problem,
     _Collector,
     achievement_problems,
     audit_case,
     check_table,
+    leaf_problems,
     printed_matches,
     score_problems,
 )
@@ -51,11 +53,11 @@ from jixiao.core.audit import Row as AchievementRow
 from jixiao.core.budget import Budget
 from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
-from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction
+from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction, Indicator, MethodSpec
 from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantum, to_decimal
 from jixiao.core.records import builder
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
-from jixiao.core.scoring import ScoringContext
+from jixiao.core.scoring import REGISTRY, ScoringContext
 from jixiao.core.targets import convert, parse, units_compatible
 from jixiao.io import cases
 
@@ -396,6 +398,7 @@ class _Group:
         self.memo = _memo_for(rules)
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
         self.quantum, self.rounding = quantum(rules.places, rules.rounding)  # as rules.round
+        self.specs = {code: MethodSpec(code, EMPTY) for code in _RATIOS}
 
     def run(self) -> list[TableAudit | None]:
         documents, alive, size = self.documents, self.alive, self.size
@@ -780,24 +783,23 @@ class _Group:
                                     if reverse_ratio
                                     else (ONE - (a - t) / t) * weight
                                 )
-                        if exact is not None and ZERO <= given <= weight:
+                        if exact is not None:
+                            note, rationale = notes[i], rationales[i]
+                            noted = bool(note and note.strip())
+                            reasoned = bool(rationale and rationale.strip())
                             clamped = weight if exact > weight else ZERO if exact < ZERO else exact
                             rounded = clamped.quantize(quantum_, rounding=rounding)
-                            if (
+                            if ZERO <= given <= weight and (
                                 (clamped == given and exact_kept)  # full points, as a rule
                                 or (rounded == given and given.same_quantum(rounded))
                                 or printed_matches(clamped, given, rules)
                             ):
-                                note, rationale = notes[i], rationales[i]
                                 scored = self._achieved(
-                                    rounded,
-                                    weight,
-                                    given,
-                                    met,
-                                    bool(note and note.strip()),
-                                    bool(rationale and rationale.strip()),
-                                    target,
-                                    actual,
+                                    rounded, weight, given, met, noted, reasoned, target, actual
+                                )
+                            else:  # a printed score out of range, or not the method's
+                                scored = self._reported(
+                                    method, weight, given, target, actual, noted, reasoned
                                 )
                 if scored is None:
                     scored = self._looked_up(column[i], method)
@@ -814,6 +816,33 @@ class _Group:
             ):
                 alive[i] = False
         return values, weights, printed
+
+    def _reported(
+        self,
+        method: str,
+        weight: Decimal,
+        given: Decimal,
+        target: str,
+        actual: str,
+        noted: bool,
+        reasoned: bool,
+    ) -> Scored:
+        """A ratio row the audit reports on its printed score: the method's own outcome (for
+        its formula text) and every check of the row, as :func:`audit.score_problems` makes
+        them (:func:`audit.leaf_problems`, the same code)."""
+        scoring = REGISTRY[method]
+        indicator = Indicator(
+            "", "", weight, (), target, actual, self.specs[method], EMPTY, given, None, "",
+            "", "", False, None, None, "", "",
+        )  # fmt: skip
+        outcome = scoring.outcome(indicator, weight, self.plain)
+        value = outcome.value
+        computed = None if value is None else self.rules.round(max(ZERO, min(weight, value)))
+        leaf = Leaf(
+            given, None, weight, computed, scoring.title, False, target, actual, noted,
+            reasoned, None,
+        )  # fmt: skip
+        return (ZERO if computed is None else computed), leaf_problems(leaf, outcome, self.rules)
 
     def _achieved(
         self,
