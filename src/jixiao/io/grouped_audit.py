@@ -347,9 +347,23 @@ def _token(key: Any) -> int:
     return token
 
 
+def _sum(a: list[Decimal], b: list[Decimal]) -> list[Decimal]:
+    """``a + b`` by element; once when each column holds one number throughout, as the weights
+    of a layout do (the same object: numbers read from ints are shared, see _decimal)."""
+    first_a, first_b = a[0], b[0]
+    if all(map(is_, a, repeat(first_a))) and all(map(is_, b, repeat(first_b))):
+        return [first_a + first_b] * len(a)
+    return list(map(add, a, b))
+
+
 def _facts_key(facts: Any) -> Any:
     """Facts as part of a row key: their items and the kinds of their values (``True`` and
     ``1`` are equal keys, but not the same fact)."""
+    if len(facts) == 1:  # the usual case: one fact
+        for name, value in facts.items():
+            kind = type(value)
+            if kind is str or kind is int:
+                return (name, value, kind)
     try:
         key = (tuple(facts.items()), tuple(map(type, facts.values())))
         hash(key)
@@ -416,8 +430,8 @@ class _Group:
         for position in range(count):
             column = [nodes[position] for nodes in roots]
             values, weights, printed = self._slot(column, (), 1)
-            raw = [a + b for a, b in zip(raw, values, strict=True)]
-            weight = [a + b for a, b in zip(weight, weights, strict=True)]
+            raw = list(map(add, raw, values))
+            weight = _sum(weight, weights)
             for so_far, given in zip(printed_roots, printed, strict=True):
                 so_far.append(given)
         out: list[TableAudit | None] = []
@@ -531,7 +545,7 @@ class _Group:
             child_column = list(map(itemgetter(position), kids))
             child_values, child_weights, child_printed = self._slot(child_column, chain, below)
             values = list(map(add, values, child_values))
-            weights = list(map(add, weights, child_weights))
+            weights = _sum(weights, child_weights)
             if printed_sum is None:
                 continue
             if all(map(is_, child_printed, repeat(None))):
@@ -644,7 +658,7 @@ class _Group:
             params_keys = [_token(_key_part(p)) if p else None for p in params]
         facts: list[Any] = list(map(dict.get, column, repeat("facts")))
         if facts.count(None) != size:  # items and the kinds of their values (True is not 1)
-            facts = [(tuple(f.items()), tuple(map(type, f.values()))) if f else None for f in facts]
+            facts = [_facts_key(f) if f else None for f in facts]
         notes = list(map(dict.get, column, repeat("deviation_note")))
         noted = (
             [False] * size if notes.count(None) == size else [bool(n and n.strip()) for n in notes]
