@@ -403,8 +403,13 @@ def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
         return
     if score.source is _NOT_APPLICABLE:
         return
-    leaf = Leaf(
-        printed,
+    _check_leaf(out, score.path_text, _leaf_of(score), score.outcome, rules)
+
+
+def _leaf_of(score: Score) -> Leaf:
+    indicator = score.indicator
+    return Leaf(
+        indicator.published_score,
         indicator.manual_score,
         score.weight,
         score.computed,
@@ -416,7 +421,6 @@ def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
         bool(indicator.rationale.strip()),
         indicator.lower_is_better,
     )
-    _check_leaf(out, score.path_text, leaf, score.outcome, rules)
 
 
 class Leaf(NamedTuple):
@@ -492,24 +496,11 @@ def _is_execution(indicator: Indicator) -> bool:
 
 def _check_against_method(score: Score, rules: RuleSet, out: _Sink) -> None:
     """A parent's manual score against its children's sum."""
-    indicator, outcome = score.indicator, score.outcome
-    given = _given(indicator)
+    outcome = score.outcome
+    given = _given(score.indicator)
     if outcome is None or given is None:
         return
-    leaf = Leaf(
-        indicator.published_score,
-        indicator.manual_score,
-        score.weight,
-        score.computed,
-        score.method,
-        _is_execution(indicator),
-        indicator.target,
-        indicator.actual,
-        False,
-        False,
-        indicator.lower_is_better,
-    )
-    _against_method(out, score.path_text, leaf, given, outcome, rules)
+    _against_method(out, score.path_text, _leaf_of(score), given, outcome, rules)
 
 
 def _against_method(

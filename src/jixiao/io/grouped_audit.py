@@ -386,6 +386,22 @@ def _decimals(cells: list[Any], alive: list[bool]) -> list[Decimal | None]:
     return out
 
 
+def _row_key(node: Mapping[str, Any]) -> tuple[Any, ...]:
+    """One row's memo key, read row by row (:meth:`_Group._keys` reads a column at a time)."""
+    get = node.get
+    params, facts = get("params"), get("facts")
+    return (
+        _key_part(get("target")),
+        _key_part(get("actual")),
+        _key_part(get("weight")),
+        _key_part(get("published_score")),
+        _written(get("deviation_note")),
+        _written(get("rationale")),
+        _facts_key(facts) if facts else None,
+        _token(_key_part(params)) if params else None,
+    )
+
+
 def _written(value: Any) -> bool:
     """Whether a note is written (``_has_note``: blank space is no note)."""
     return bool(value and value.strip())
@@ -393,6 +409,11 @@ def _written(value: Any) -> bool:
 
 class _RefusedRowError(Exception):
     """A table the slot loops leave to the full path."""
+
+
+# What reading or scoring a row may raise on a cell the slot loops do not take: that table
+# then goes through the full path, which raises the reader's or the method's own error.
+_ROW_ERRORS = (_RefusedRowError, AttributeError, KeyError, TypeError, ValueError, ArithmeticError)
 
 
 class _Group:
@@ -412,6 +433,7 @@ class _Group:
         self.memo = _memo_for(rules)
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
         self.quantum, self.rounding = quantum(rules.places, rules.rounding)  # as rules.round
+        self.exact_kept = rules.rounding is not _WHOLE_DOWN  # printed_matches' own first test
         self.specs = {code: MethodSpec(code, EMPTY) for code in _RATIOS}
 
     def run(self) -> list[TableAudit | None]:
@@ -621,14 +643,7 @@ class _Group:
                         continue
                     try:
                         rows[i] = memo[key] = self._row(column[i])
-                    except (
-                        _RefusedRowError,
-                        AttributeError,
-                        KeyError,
-                        TypeError,
-                        ValueError,
-                        ArithmeticError,
-                    ):
+                    except _ROW_ERRORS:
                         alive[i] = False
             rows = [_NO_ROW if row is None else row for row in rows]
         for i, problems in enumerate(map(itemgetter(1), rows)):  # type: ignore[arg-type]
@@ -640,16 +655,22 @@ class _Group:
             list(map(itemgetter(3), rows)),  # type: ignore[arg-type]
         )
 
-    def _keys(self, column: list[Any], method: Any) -> list[tuple[Any, ...]]:
-        """Every row's memo key, a column at a time; marks the tables whose row is not one the
-        slot loops take (another method, a manual score, …)."""
-        alive, size = self.alive, self.size
+    def _leaves_only(self, column: list[Any], method: Any) -> None:
+        """Mark the tables whose row here is not a leaf scored by ``method`` the slot loops take
+        (another method, a manual score, not applicable, …)."""
+        alive = self.alive
         methods = list(map(dict.get, column, repeat("method")))
         keys_ok = list(map(_LEAF_KEYS.issuperset, column))
-        if methods.count(method) != size or keys_ok.count(False):
+        if methods.count(method) != self.size or keys_ok.count(False):
             for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
                 if written != method or not fine:
                     alive[i] = False
+
+    def _keys(self, column: list[Any], method: Any) -> list[tuple[Any, ...]]:
+        """Every row's memo key, a column at a time; marks the tables whose row is not one the
+        slot loops take (another method, a manual score, …)."""
+        size = self.size
+        self._leaves_only(column, method)
         params = list(map(dict.get, column, repeat("params")))
         first = params[0]
         if params.count(first) == size:  # the usual case: one set of parameters (or none)
@@ -698,17 +719,7 @@ class _Group:
                     get = node.get
                     if get("method") != method or not _LEAF_KEYS.issuperset(node):
                         raise _RefusedRowError
-                    params, facts = get("params"), get("facts")
-                    key = (
-                        _key_part(get("target")),
-                        _key_part(get("actual")),
-                        _key_part(get("weight")),
-                        _key_part(get("published_score")),
-                        _written(get("deviation_note")),
-                        _written(get("rationale")),
-                        _facts_key(facts) if facts else None,
-                        _token(_key_part(params)) if params else None,
-                    )
+                    key = _row_key(node)
                     row = memo.get(key)
                 except (_RefusedRowError, AttributeError, TypeError):
                     alive[i] = False
@@ -726,12 +737,7 @@ class _Group:
         Their targets and actuals rarely repeat, so these rows are not looked up first.
         """
         alive, size = self.alive, self.size
-        methods = list(map(dict.get, column, repeat("method")))
-        keys_ok = list(map(_LEAF_KEYS.issuperset, column))
-        if methods.count(method) != size or keys_ok.count(False):
-            for i, (written, fine) in enumerate(zip(methods, keys_ok, strict=True)):
-                if written != method or not fine:
-                    alive[i] = False
+        self._leaves_only(column, method)
         targets = list(map(dict.get, column, repeat("target")))
         actuals = list(map(dict.get, column, repeat("actual")))
         written_weights = list(map(dict.get, column, repeat("weight")))
@@ -745,8 +751,6 @@ class _Group:
         rules = self.rules
         positive = method == _RATIO_POSITIVE
         reverse_ratio = rules.reverse_formula is _RATIO
-        quantum_, rounding = self.quantum, self.rounding
-        exact_kept = rules.rounding is not _WHOLE_DOWN  # printed_matches' own first test
         decimals = _DECIMALS
         for i in range(size):
             if not alive[i]:
@@ -801,13 +805,8 @@ class _Group:
                             note, rationale = notes[i], rationales[i]
                             noted = bool(note and note.strip())
                             reasoned = bool(rationale and rationale.strip())
-                            clamped = weight if exact > weight else ZERO if exact < ZERO else exact
-                            rounded = clamped.quantize(quantum_, rounding=rounding)
-                            if ZERO <= given <= weight and (
-                                (clamped == given and exact_kept)  # full points, as a rule
-                                or (rounded == given and given.same_quantum(rounded))
-                                or printed_matches(clamped, given, rules)
-                            ):
+                            rounded = self._as_printed(exact, weight, given)
+                            if rounded is not None:
                                 scored = self._achieved(
                                     rounded, weight, given, met, noted, reasoned, target, actual
                                 )
@@ -820,14 +819,7 @@ class _Group:
                 values[i], problems = scored
                 if problems:
                     self._record(i, order, chain, problems)
-            except (
-                _RefusedRowError,
-                AttributeError,
-                KeyError,
-                TypeError,
-                ValueError,
-                ArithmeticError,
-            ):
+            except _ROW_ERRORS:
                 alive[i] = False
         return values, weights, printed
 
@@ -882,18 +874,7 @@ class _Group:
 
     def _looked_up(self, node: Mapping[str, Any], method: Any) -> Scored:
         """A row from the memo, or through the real path (and then kept in the memo)."""
-        get = node.get
-        params, facts = get("params"), get("facts")
-        key = (
-            _key_part(get("target")),
-            _key_part(get("actual")),
-            _key_part(get("weight")),
-            _key_part(get("published_score")),
-            _written(get("deviation_note")),
-            _written(get("rationale")),
-            _facts_key(facts) if facts else None,
-            _token(_key_part(params)) if params else None,
-        )
+        key = _row_key(node)
         memo = self.memo.get(method)
         if memo is None or len(memo) > _MEMO_LIMIT:
             memo = self.memo[method] = {}
@@ -939,14 +920,7 @@ class _Group:
                 value, problems = scored
                 if problems:
                     self._record(i, order, chain, problems)
-            except (
-                _RefusedRowError,
-                AttributeError,
-                KeyError,
-                TypeError,
-                ValueError,
-                ArithmeticError,
-            ):
+            except _ROW_ERRORS:
                 alive[i] = False
                 continue
             weights[i] = weight
@@ -980,31 +954,26 @@ class _Group:
             return None
         rate = executed / denominator
         exact = weight if rate >= ONE else rate * weight
-        return self._checked(exact, weight, given, None, noted, True, None, None)
+        rounded = self._as_printed(exact, weight, given)
+        if rounded is None:
+            return None
+        return self._achieved(rounded, weight, given, None, noted, True, None, None)
 
-    def _checked(
-        self,
-        exact: Decimal,
-        weight: Decimal,
-        given: Decimal,
-        met: bool | None,
-        noted: bool,
-        reasoned: bool,
-        target: str | None,
-        actual: str | None,
-    ) -> Scored | None:
-        """The score of record and what the achievement checks say; None when the printed
-        score is out of range or not the method's (the real path words those findings)."""
+    def _as_printed(self, exact: Decimal, weight: Decimal, given: Decimal) -> Decimal | None:
+        """The method's score, rounded by the rule set, when ``given`` is printed from it;
+        None when a check on the printed score would report it (SCORE_EXCEEDS_WEIGHT,
+        SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …)."""
         if given > weight or given < ZERO:
-            return None  # SCORE_EXCEEDS_WEIGHT
+            return None
         clamped = weight if exact > weight else ZERO if exact < ZERO else exact
         rounded = clamped.quantize(self.quantum, rounding=self.rounding)
-        if not (
-            (rounded == given and given.same_quantum(rounded))  # printed as the rules round
+        if (
+            (clamped == given and self.exact_kept)  # full points, as a rule
+            or (rounded == given and given.same_quantum(rounded))  # as the rules round it
             or printed_matches(clamped, given, self.rules)
         ):
-            return None  # SCORE_METHOD_MISMATCH, ROUNDING_VARIANT, …
-        return self._achieved(rounded, weight, given, met, noted, reasoned, target, actual)
+            return rounded
+        return None
 
 
 def _first(row: tuple[int, Any, Any]) -> int:
