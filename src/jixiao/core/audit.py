@@ -408,19 +408,29 @@ def _check_score(score: Score, rules: RuleSet, out: _Sink) -> None:
 
 def _leaf_of(score: Score) -> Leaf:
     indicator = score.indicator
-    return Leaf(
-        indicator.published_score,
-        indicator.manual_score,
-        score.weight,
-        score.computed,
-        score.method,
-        _is_execution(indicator),
-        indicator.target,
-        indicator.actual,
-        _has_note(indicator),
-        bool(indicator.rationale.strip()),
-        indicator.lower_is_better,
+    printed, manual, weight = indicator.published_score, indicator.manual_score, score.weight
+    given = manual if manual is not None else printed
+    # The notes are read only below full points: worked out only there.
+    below_full = given is not None and given < weight
+    return _new_leaf(
+        Leaf,
+        (
+            printed,
+            manual,
+            weight,
+            score.computed,
+            score.method,
+            _is_execution(indicator),
+            indicator.target,
+            indicator.actual,
+            below_full and _has_note(indicator),
+            below_full and bool(indicator.rationale.strip()),
+            indicator.lower_is_better,
+        ),
     )
+
+
+_new_leaf = tuple.__new__  # a Leaf from a full tuple, without NamedTuple's argument handling
 
 
 class Leaf(NamedTuple):
@@ -468,17 +478,15 @@ def _check_leaf(out: _Sink, path: str, leaf: Leaf, outcome: Outcome | None, rule
         _achievement(
             out,
             path,
-            Row(
-                achieved,
-                given,
-                weight,
-                leaf.computed,
-                leaf.noted,
-                leaf.reasoned,
-                leaf.execution,
-                target,
-                actual,
-            ),
+            achieved,
+            given,
+            weight,
+            leaf.computed,
+            leaf.noted,
+            leaf.reasoned,
+            leaf.execution,
+            target,
+            actual,
         )
     if target and actual:  # an empty cell is never quantitative
         _units(out, path, target, actual)
@@ -571,12 +579,23 @@ def achievement_problems(row: Row) -> tuple[Problem, ...]:
     """What the checks of a row's achievement report (MET_BUT_DEDUCTED, MISSED_BUT_FULL,
     DEVIATION_NOTE_MISSING), for a batch audit that scored the row itself."""
     out = _Problems()
-    _achievement(out, "", row)
+    _achievement(out, "", *row)
     return tuple(out.found)
 
 
-def _achievement(out: _Sink, path: str, row: Row) -> None:
-    achieved, given, weight, computed, noted, reasoned, execution, target, actual = row
+def _achievement(
+    out: _Sink,
+    path: str,
+    achieved: bool | None,
+    given: Decimal,
+    weight: Decimal,
+    computed: Decimal | None,
+    noted: bool,
+    reasoned: bool,
+    execution: bool,
+    target: str | None,
+    actual: str | None,
+) -> None:
     below_full = given < weight
     if achieved and below_full and not noted:
         out.add(
