@@ -313,3 +313,22 @@ def test_random_changes_answer_as_the_full_path(changes: list[Any]) -> None:
         else:
             leaf[key] = value
     assert_as_full_path(documents)
+
+
+def test_memos_are_kept_for_a_few_rule_sets_and_parameter_numbers_are_never_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = generated(20, seed=13, error_rate=2.0)
+    monkeypatch.setattr(grouped_audit, "_TOKEN_LIMIT", 2)  # start again almost at once
+    for _round in range(3):
+        for document in documents:  # other parameters for the tier row, one set per table
+            for leaf in leaves(document):
+                if leaf.get("method") == "tier_bands":
+                    leaf["params"]["tiers"][1]["points"] = _round + 5
+        assert_as_full_path(documents)
+    for _number in range(grouped_audit._RULE_SETS_KEPT + 3):  # edited rule sets: new objects
+        rules = rulesets.load("national")
+        copy_of = copy.copy(rules)
+        grouped_audit._memo_for(copy_of)
+        assert len(grouped_audit._MEMOS) <= grouped_audit._RULE_SETS_KEPT
+    assert_as_full_path(documents)

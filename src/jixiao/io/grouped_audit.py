@@ -32,7 +32,7 @@ import gc
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
+from itertools import count, repeat
 from operator import add, and_, is_, itemgetter
 from types import MappingProxyType
 from typing import Any
@@ -307,9 +307,15 @@ _MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]]]] = {}
 _MEMO_LIMIT = 100_000  # rows per method, then that method's memo starts again
 
 
+_RULE_SETS_KEPT = 8  # memos for this many rule sets, the oldest dropped first
+
+
 def _memo_for(rules: RuleSet) -> dict[Any, dict[tuple[Any, ...], Row]]:
     held = _MEMOS.get(id(rules))
     if held is None or held[0] is not rules:
+        _MEMOS.pop(id(rules), None)
+        while len(_MEMOS) >= _RULE_SETS_KEPT:  # an edited rule set is a new object
+            del _MEMOS[next(iter(_MEMOS))]
         held = _MEMOS[id(rules)] = (rules, {})
     return held[1]
 
@@ -337,13 +343,17 @@ _NUMBER_KINDS = _PLAIN_KINDS | {Decimal}
 
 
 _TOKENS: dict[Any, int] = {}
+_NEXT_TOKEN = count()  # never reused, so a memo key never comes to mean other parameters
+_TOKEN_LIMIT = 10_000
 
 
 def _token(key: Any) -> int:
     """A small number standing for a (deep, slow to hash) parameters key in the row keys."""
     token = _TOKENS.get(key)
     if token is None:
-        token = _TOKENS[key] = len(_TOKENS)
+        if len(_TOKENS) >= _TOKEN_LIMIT:
+            _TOKENS.clear()  # a key seen again gets a new number: its old rows are not reused
+        token = _TOKENS[key] = next(_NEXT_TOKEN)
     return token
 
 
