@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from builders import budget, group, leaf, national, tree, zhejiang
 from jixiao.core.audit import (
     Code,
     Severity,
+    _Collector,
     audit_case,
     audit_summary,
     compare_printed,
@@ -286,3 +289,14 @@ def test_a_printed_figure_equal_to_the_exact_value_still_follows_the_rule_sets_r
     check = compare_printed(Decimal("9.5"), Decimal("9.5"), national(rounding="whole_down"))
     assert not check.ok and check.seen is Rounding.HALF_UP and check.expected == Decimal(9)
     assert compare_printed(Decimal("9"), Decimal("9"), national(rounding="whole_down")).ok
+
+
+@pytest.mark.parametrize("code", list(Code))
+def test_a_collected_finding_has_the_fingerprint_of_its_identity_code_and_path(code: Code) -> None:
+    out = _Collector.for_identity("浙江省嘉兴市|2021|嘉兴市经济和信息化局|某项目|自评")
+    out.add(code, Severity.INFO, "产出指标 / 质量指标 / 培训合格率", "…")
+    assert out.findings[0].fingerprint == fingerprint(
+        "浙江省嘉兴市|2021|嘉兴市经济和信息化局|某项目|自评",
+        code,
+        "产出指标 / 质量指标 / 培训合格率",
+    )

@@ -110,14 +110,19 @@ def fingerprint(identity: str, code: Code, path: str) -> str:
     return digest[:16]
 
 
+_sha256 = hashlib.sha256
+_CODE_BYTES = {code: f"\x1f{code.value}\x1f".encode() for code in Code}
+
+
 class _Collector:
     """Builds findings for one table, fingerprinting each against the table's identity."""
 
-    __slots__ = ("_identity", "findings", "meta")
+    __slots__ = ("_identity", "_prefix", "findings", "meta")
 
     def __init__(self, meta: CaseMeta) -> None:
         self.meta: CaseMeta | None = meta
         self._identity: str | None = None  # worked out at the first finding
+        self._prefix: bytes | None = None
         self.findings: list[Finding] = []
 
     @classmethod
@@ -126,6 +131,7 @@ class _Collector:
         out = cls.__new__(cls)
         out.meta = None
         out._identity = identity
+        out._prefix = None
         out.findings = []
         return out
 
@@ -137,9 +143,12 @@ class _Collector:
         return self._identity
 
     def add(self, code: Code, severity: Severity, path: str, message: str) -> None:
-        self.findings.append(
-            _finding(code, severity, path, message, fingerprint(self.identity, code, path))
-        )
+        prefix = self._prefix
+        if prefix is None:
+            prefix = self._prefix = self.identity.encode()
+        # fingerprint(identity, code, path), with the identity encoded once per table
+        digest = _sha256(prefix + _CODE_BYTES[code] + path.encode()).hexdigest()[:16]
+        self.findings.append(_finding(code, severity, path, message, digest))
 
     def extend(self, path: str, problems: tuple[Problem, ...]) -> None:
         """Add ``problems`` (see :func:`score_problems`) found at ``path``."""
