@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jixiao.core.audit import Finding, audit_case
 from jixiao.core.budget import Budget
+from jixiao.core.case import Case, CaseMeta, Published
+from jixiao.core.evaluation import evaluate
 from jixiao.core.indicators import Deduction, Indicator, IndicatorTree, MethodSpec
 from jixiao.core.money import to_decimal
 from jixiao.core.rules import RuleSet, ruleset_from_mapping
@@ -59,6 +62,26 @@ def leaf(
         rationale=rationale,
         not_applicable=not_applicable,
         lower_is_better=lower_is_better,
+    )
+
+
+def ratio(name: str, target: str, actual: str, weight: str, published: str, **kw: Any) -> Indicator:
+    """A 正向比率 row with its printed score (the audit's tests)."""
+    return leaf(
+        name,
+        weight=weight,
+        target=target,
+        actual=actual,
+        method="ratio_positive",
+        published=published,
+        **kw,
+    )
+
+
+def filler(weight: str, published: str | None = None) -> Indicator:
+    """A judged row that makes the weights add up (printed in full unless said)."""
+    return leaf(
+        "其他", weight=weight, method="judgement", published=published or weight, rationale="依据"
     )
 
 
@@ -149,3 +172,27 @@ def zhejiang(**overrides: Any) -> RuleSet:
 
 def ctx(rules: RuleSet | None = None, budget: Budget | None = None) -> ScoringContext:
     return ScoringContext(rules=rules or national(), budget=budget)
+
+
+AUDIT_META = CaseMeta(title="测试表", region="浙江省嘉兴市", year=2021, project="测试项目")
+
+
+def run_audit(
+    indicators: IndicatorTree,
+    rules: RuleSet | None = None,
+    money: Budget | None = None,
+    total: str | None = None,
+    grade: str | None = None,
+    counts: dict[int, int] | None = None,
+) -> list[Finding]:
+    """The findings of a table (meta :data:`AUDIT_META`) with the given published figures."""
+    rules = rules or national()
+    case = Case(
+        meta=AUDIT_META,
+        tree=indicators,
+        budget=money,
+        published=Published(
+            total=Decimal(total) if total else None, grade=grade, declared_counts=counts or {}
+        ),
+    )
+    return audit_case(case, evaluate(case.tree, ScoringContext(rules, case.budget)), rules)

@@ -15,15 +15,15 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao.core.audit import Finding, Severity, has_errors
-from jixiao.core.case import Case, DepartmentSummary
+from jixiao.core.case import DepartmentSummary
 from jixiao.core.money import fmt
 from jixiao.core.review import TableReport, review
-from jixiao.core.rules import RuleSet, RuleSetError
+from jixiao.core.rules import RuleSetError
 from jixiao.core.scoring import MethodInputError
 from jixiao.core.tables import TableKind, TableMismatchError, default_kind
 from jixiao.io import rulesets
 from jixiao.io.audit_json import report_json
-from jixiao.io.batch_audit import audit_paths, write_workbook
+from jixiao.io.batch_audit import audit_paths, rules_for, write_workbook
 from jixiao.io.cases import CaseError, load
 from jixiao.io.exporters import formats
 from jixiao.io.exporters import get as get_exporter
@@ -61,13 +61,6 @@ RulesOpt = Annotated[
 ]
 
 
-def _rules_for(document: Case | DepartmentSummary, override: str | None) -> RuleSet:
-    name = override or document.rules
-    if name:
-        return rulesets.load(name)
-    return rulesets.select(document.meta.region, document.meta.year)
-
-
 def _reports(paths: list[Path], override: str | None) -> tuple[list[TableReport], list[str]]:
     """Review every file; unreadable ones become messages instead of reports."""
     if override:
@@ -80,7 +73,7 @@ def _reports(paths: list[Path], override: str | None) -> tuple[list[TableReport]
     for file in files:
         try:
             document = load_any(file)
-            reports.append(review(document, _rules_for(document, override)))
+            reports.append(review(document, rules_for(document, override)))
         except CaseError as error:
             problems.append(str(error))
         except (RuleSetError, MethodInputError) as error:
@@ -268,7 +261,7 @@ def export(
         exporter = get_exporter(kind.value, file_format)
         if exporter is None:
             _cannot_export(f"没有 {kind.label} 的 {file_format} 导出")
-        name, _, content = exporter.render(document, review(document, _rules_for(document, rules)))
+        name, _, content = exporter.render(document, review(document, rules_for(document, rules)))
     except CaseError as error:
         _cannot_export(str(error))
     except (RuleSetError, MethodInputError, TableMismatchError, PdfConversionError) as error:
@@ -369,7 +362,7 @@ def report_command(
         document = load(case)
         if isinstance(document, DepartmentSummary):
             _cannot_report(f"文件 {case}：部门汇总表不能生成评价报告（须为评价表）")
-        model = build_report(document, review(document, _rules_for(document, rules)), texts)
+        model = build_report(document, review(document, rules_for(document, rules)), texts)
         content = report_pdf(model) if file_format == "pdf" else report_docx(model)
     except (CaseError, ReportError) as error:
         _cannot_report(str(error))

@@ -7,63 +7,20 @@ from decimal import Decimal
 
 import pytest
 
-from builders import budget, group, leaf, national, tree, zhejiang
+from builders import AUDIT_META as META
+from builders import budget, filler, group, leaf, national, ratio, tree, zhejiang
+from builders import run_audit as run
 from jixiao.core.audit import (
     Code,
+    Collector,
     Severity,
-    _Collector,
-    audit_case,
     audit_summary,
     compare_printed,
     fingerprint,
 )
-from jixiao.core.case import Case, CaseMeta, DepartmentSummary, Published, SummaryRow
-from jixiao.core.evaluation import evaluate
+from jixiao.core.case import DepartmentSummary, Published, SummaryRow
 from jixiao.core.indicators import Deduction, IndicatorTree
 from jixiao.core.money import Rounding
-from jixiao.core.rules import RuleSet
-from jixiao.core.scoring import ScoringContext
-
-META = CaseMeta(title="测试表", region="浙江省嘉兴市", year=2021, project="测试项目")
-
-
-def ratio(name: str, target: str, actual: str, weight: str, published: str, **kw: object) -> object:
-    return leaf(
-        name,
-        weight=weight,
-        target=target,
-        actual=actual,
-        method="ratio_positive",
-        published=published,
-        **kw,
-    )  # type: ignore[arg-type]
-
-
-def filler(weight: str, published: str | None = None) -> object:
-    return leaf(
-        "其他", weight=weight, method="judgement", published=published or weight, rationale="依据"
-    )
-
-
-def run(
-    indicators: IndicatorTree,
-    rules: RuleSet | None = None,
-    money: object = None,
-    total: str | None = None,
-    grade: str | None = None,
-    counts: dict[int, int] | None = None,
-) -> list:  # type: ignore[type-arg]
-    rules = rules or national()
-    case = Case(
-        meta=META,
-        tree=indicators,
-        budget=money,  # type: ignore[arg-type]
-        published=Published(
-            total=Decimal(total) if total else None, grade=grade, declared_counts=counts or {}
-        ),
-    )
-    result = evaluate(case.tree, ScoringContext(rules, case.budget))
-    return audit_case(case, result, rules)
 
 
 def codes(findings: list) -> list[str]:  # type: ignore[type-arg]
@@ -293,7 +250,7 @@ def test_a_printed_figure_equal_to_the_exact_value_still_follows_the_rule_sets_r
 
 @pytest.mark.parametrize("code", list(Code))
 def test_a_collected_finding_has_the_fingerprint_of_its_identity_code_and_path(code: Code) -> None:
-    out = _Collector.for_identity("浙江省嘉兴市|2021|嘉兴市经济和信息化局|某项目|自评")
+    out = Collector.for_identity("浙江省嘉兴市|2021|嘉兴市经济和信息化局|某项目|自评")
     out.add(code, Severity.INFO, "产出指标 / 质量指标 / 培训合格率", "…")
     assert out.findings[0].fingerprint == fingerprint(
         "浙江省嘉兴市|2021|嘉兴市经济和信息化局|某项目|自评",

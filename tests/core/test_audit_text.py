@@ -10,67 +10,26 @@ from typing import Any
 
 import pytest
 
-from builders import budget, group, leaf, national, tree, zhejiang
+from builders import AUDIT_META as META
+from builders import budget, filler, group, leaf, national, ratio, tree, zhejiang
+from builders import run_audit as run
 from jixiao.core.audit import (
     _ROUNDING_LABELS,
     CODE_TITLES,
     Code,
     Finding,
-    audit_case,
     audit_summary,
     fingerprint,
 )
-from jixiao.core.case import Case, CaseMeta, DepartmentSummary, Published, SummaryRow
-from jixiao.core.evaluation import evaluate
-from jixiao.core.indicators import Indicator, IndicatorTree
+from jixiao.core.case import DepartmentSummary, Published, SummaryRow
+from jixiao.core.indicators import Indicator
 from jixiao.core.money import Rounding
 from jixiao.core.review import review
-from jixiao.core.rules import RuleSet
-from jixiao.core.scoring import ScoringContext
 from jixiao.core.text import Text, render
 from jixiao.io import rulesets
 from jixiao.io.cases import load
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
-META = CaseMeta(title="测试表", region="浙江省嘉兴市", year=2021, project="测试项目")
-
-
-def run(
-    indicators: IndicatorTree,
-    rules: RuleSet | None = None,
-    money: Any = None,
-    total: str | None = None,
-    grade: str | None = None,
-    counts: dict[int, int] | None = None,
-) -> list[Finding]:
-    rules = rules or national()
-    case = Case(
-        meta=META,
-        tree=indicators,
-        budget=money,
-        published=Published(
-            total=Decimal(total) if total else None, grade=grade, declared_counts=counts or {}
-        ),
-    )
-    return audit_case(case, evaluate(case.tree, ScoringContext(rules, case.budget)), rules)
-
-
-def ratio(name: str, target: str, actual: str, weight: str, published: str, **kw: Any) -> Indicator:
-    return leaf(
-        name,
-        weight=weight,
-        target=target,
-        actual=actual,
-        method="ratio_positive",
-        published=published,
-        **kw,
-    )
-
-
-def filler(weight: str, published: str | None = None) -> Indicator:
-    return leaf(
-        "其他", weight=weight, method="judgement", published=published or weight, rationale="依据"
-    )
 
 
 def summary() -> DepartmentSummary:

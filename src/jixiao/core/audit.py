@@ -114,7 +114,7 @@ _sha256 = hashlib.sha256
 _CODE_BYTES = {code: f"\x1f{code.value}\x1f".encode() for code in Code}
 
 
-class _Collector:
+class Collector:
     """Builds findings for one table, fingerprinting each against the table's identity."""
 
     __slots__ = ("_identity", "_prefix", "findings", "meta")
@@ -126,7 +126,7 @@ class _Collector:
         self.findings: list[Finding] = []
 
     @classmethod
-    def for_identity(cls, identity: str) -> _Collector:
+    def for_identity(cls, identity: str) -> Collector:
         """A collector for a table whose identity (:attr:`CaseMeta.identity`) is known."""
         out = cls.__new__(cls)
         out.meta = None
@@ -177,7 +177,7 @@ class _Problems:
 
 
 def score_problems(score: Score, rules: RuleSet) -> tuple[Problem, ...]:
-    """What the audit reports of one score, in order, for :meth:`_Collector.extend`.
+    """What the audit reports of one score, in order, for :meth:`Collector.extend`.
 
     The checks read only the score's own row (its children's printed scores for a parent), so a
     batch audit may reuse the answer for an identical row.
@@ -323,7 +323,7 @@ def _tree_problem_message(problem: TreeProblem) -> Text:
 
 
 def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Finding]:
-    out = _Collector(case.meta)
+    out = Collector(case.meta)
     for problem in case.tree.problems:
         out.add(
             _TREE_CODES[problem.code], Severity.ERROR, problem.path, _tree_problem_message(problem)
@@ -345,7 +345,7 @@ def audit_case(case: Case, result: EvaluationResult, rules: RuleSet) -> list[Fin
 
 
 def check_table(
-    out: _Collector,
+    out: Collector,
     rules: RuleSet,
     published: Published,
     roots_printed: Sequence[Decimal | None],
@@ -570,7 +570,7 @@ def _has_note(indicator: Indicator) -> bool:
     return bool(indicator.deviation_note.strip() or indicator.manual_reason.strip())
 
 
-class Row(NamedTuple):
+class AchievementRow(NamedTuple):
     """What the achievement checks read of a leaf row (see :func:`achievement_problems`)."""
 
     achieved: bool | None  # the method's verdict, else targets.is_met; None: not comparable
@@ -584,7 +584,7 @@ class Row(NamedTuple):
     actual: str | None
 
 
-def achievement_problems(row: Row) -> tuple[Problem, ...]:
+def achievement_problems(row: AchievementRow) -> tuple[Problem, ...]:
     """What the checks of a row's achievement report (MET_BUT_DEDUCTED, MISSED_BUT_FULL,
     DEVIATION_NOTE_MISSING), for a batch audit that scored the row itself."""
     out = _Problems()
@@ -668,7 +668,7 @@ def _check_total(
     deductions: Sequence[Deduction],
     total: Decimal,
     rules: RuleSet,
-    out: _Collector,
+    out: Collector,
 ) -> None:
     if printed is None:
         return
@@ -706,7 +706,7 @@ def _check_total(
 
 
 def _check_execution_rate(
-    budget: Budget | None, exact: Decimal | None, rules: RuleSet, out: _Collector
+    budget: Budget | None, exact: Decimal | None, rules: RuleSet, out: Collector
 ) -> None:
     """``exact``: the budget's execution percent by the rule set's denominator."""
     if budget is None or budget.published_rate is None or exact is None:
@@ -725,7 +725,7 @@ def _compare_rate(
     exact: Decimal,
     printed: Decimal,
     rules: RuleSet,
-    out: _Collector,
+    out: Collector,
     path: str,
     mismatch: Callable[..., Text],
 ) -> None:
@@ -782,7 +782,7 @@ def _report_printed(
 
 
 def _check_grade(
-    published: Published, execution: Decimal | None, rules: RuleSet, out: _Collector
+    published: Published, execution: Decimal | None, rules: RuleSet, out: Collector
 ) -> None:
     raw = published.grade
     if raw is None:
@@ -810,7 +810,7 @@ def _check_grade(
 
 
 def _check_grade_cap(
-    grade: str, raw: str, execution: Decimal | None, rules: RuleSet, out: _Collector, path: str
+    grade: str, raw: str, execution: Decimal | None, rules: RuleSet, out: Collector, path: str
 ) -> None:
     best = rules.best_grade_allowed(execution)
     if execution is not None and grade_rank(grade) < grade_rank(best):
@@ -828,7 +828,7 @@ def _check_grade_cap(
 
 
 def _check_declared_counts(
-    declared_counts: Mapping[int, int], counts: Mapping[int, int], out: _Collector
+    declared_counts: Mapping[int, int], counts: Mapping[int, int], out: Collector
 ) -> None:
     for level, declared in sorted(declared_counts.items()):
         found = counts.get(level, 0)
@@ -849,7 +849,7 @@ def _check_declared_counts(
 
 
 def audit_summary(summary: DepartmentSummary, rules: RuleSet) -> list[Finding]:
-    out = _Collector(summary.meta)
+    out = Collector(summary.meta)
     for row in summary.rows:
         _check_row(row, rules, out)
     total = summary.published.total_budget
@@ -878,7 +878,7 @@ def row_execution_percent(row: SummaryRow) -> Decimal | None:
     return row.executed / row.full_year_budget * HUNDRED
 
 
-def _check_row(row: SummaryRow, rules: RuleSet, out: _Collector) -> None:
+def _check_row(row: SummaryRow, rules: RuleSet, out: Collector) -> None:
     path = row_path(row)
     exact = row_execution_percent(row)
     if exact is not None and row.published_rate is not None:

@@ -337,10 +337,8 @@ def collect(paths: Iterable[Path], workdir: Path) -> Expanded:
 
 
 def rules_for(document: Case | DepartmentSummary, override: str | None) -> RuleSet:
-    name = override or document.rules
-    if name:
-        return rulesets.load(name)
-    return rulesets.select(document.meta.region, document.meta.year)
+    """``override``, else the rule set the table names, else its region's and year's."""
+    return rulesets.for_table(override or document.rules, document.meta.region, document.meta.year)
 
 
 def audit_one(source: Source, override: str | None = None) -> FileResult | Unreadable:

@@ -38,10 +38,11 @@ from types import MappingProxyType
 from typing import Any
 
 from jixiao.core.audit import (
+    AchievementRow,
+    Collector,
     Finding,
     Leaf,
     Problem,
-    _Collector,
     achievement_problems,
     audit_case,
     check_table,
@@ -49,7 +50,6 @@ from jixiao.core.audit import (
     printed_matches,
     score_problems,
 )
-from jixiao.core.audit import Row as AchievementRow
 from jixiao.core.budget import Budget
 from jixiao.core.case import Case, EvaluationKind, Published, table_identity
 from jixiao.core.evaluation import Score, Source, evaluate, score_leaf
@@ -321,10 +321,13 @@ def _memo_for(rules: RuleSet) -> dict[Any, dict[tuple[Any, ...], Row]]:
 
 
 def _key_part(value: Any) -> Any:
-    """A cell as part of a row key: an ``int`` or ``str`` as it is, anything else frozen (a
-    Decimal keeps its written places, which decide how a printed score is compared)."""
+    """A cell as part of a row key: an ``int`` or ``str`` as it is, a Decimal by its text (it
+    keeps the written places, which decide how a printed score is compared; the reader makes
+    the same number of that text), anything else frozen."""
     kind = type(value)
-    return value if kind is int or kind is str or value is None else _freeze(value)
+    if kind is int or kind is str or value is None:
+        return value
+    return str(value) if kind is Decimal else _freeze(value)
 
 
 def _cells(column: list[Any], key: str) -> list[Any]:
@@ -333,7 +336,7 @@ def _cells(column: list[Any], key: str) -> list[Any]:
     kinds = set(map(type, cells))
     if kinds <= _PLAIN_KINDS:
         return cells
-    if kinds <= _NUMBER_KINDS:
+    if kinds <= _NUMBER_KINDS:  # _key_part, inline for the usual column
         return [str(cell) if type(cell) is Decimal else cell for cell in cells]
     return [_key_part(cell) for cell in cells]
 
@@ -491,7 +494,7 @@ class _Group:
         execution = budget.execution_percent(rules.execution_denominator) if budget else None
         grade = worse_grade(rules.grade_for(total), rules.best_grade_allowed(execution))
         published = _published(document.get("published"))
-        out = _Collector.for_identity(_identity(document["meta"]))
+        out = Collector.for_identity(_identity(document["meta"]))
         rows = self.problems[i]
         if rows:
             if len(rows) > 1:

@@ -105,6 +105,11 @@ def select(region: str, year: int | None) -> RuleSet:
     return _select(region, year, _stamp())
 
 
+def for_table(name: str | None, region: str, year: int | None) -> RuleSet:
+    """The rule set a table names, else the one its region and year select."""
+    return load(name) if name else select(region, year)
+
+
 @lru_cache(maxsize=1024)
 def _select(region: str, year: int | None, stamp: Stamp) -> RuleSet:
     regional = [

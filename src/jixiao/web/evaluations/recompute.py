@@ -88,17 +88,15 @@ class _Rules:
     """Each document's rule set, as ``services.rules_for`` picks it, looked up once per name."""
 
     def __init__(self) -> None:
-        self.known: dict[tuple[Any, ...], RuleSet] = {}
+        self.known: dict[tuple[str | None, str, int | None], RuleSet] = {}
 
     def __call__(self, document: Mapping[str, Any]) -> RuleSet:
-        name = document.get("rules")
+        name = document.get("rules") or None
         meta = document.get("meta") or {}
-        key: tuple[Any, ...] = (name,) if name else ("", meta.get("region", ""), meta.get("year"))
+        key = (name, "", None) if name else (None, meta.get("region", ""), meta.get("year"))
         rules = self.known.get(key)
         if rules is None:
-            rules = self.known[key] = (
-                rulesets.load(name) if name else rulesets.select(key[1], key[2])
-            )
+            rules = self.known[key] = rulesets.for_table(*key)
         return rules
 
 

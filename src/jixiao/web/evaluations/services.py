@@ -27,9 +27,7 @@ from jixiao.web.orgs.models import Organisation
 
 
 def rules_for(case: Case) -> RuleSet:
-    if case.rules:
-        return rulesets.load(case.rules)
-    return rulesets.select(case.meta.region, case.meta.year)
+    return rulesets.for_table(case.rules, case.meta.region, case.meta.year)
 
 
 def build_case(evaluation: Evaluation) -> Case:
