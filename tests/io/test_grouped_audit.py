@@ -329,6 +329,6 @@ def test_memos_are_kept_for_a_few_rule_sets_and_parameter_numbers_are_never_reus
     for _number in range(grouped_audit._RULE_SETS_KEPT + 3):  # edited rule sets: new objects
         rules = rulesets.load("national")
         copy_of = copy.copy(rules)
-        grouped_audit._memo_for(copy_of)
+        grouped_audit._memos_for(copy_of)
         assert len(grouped_audit._MEMOS) <= grouped_audit._RULE_SETS_KEPT
     assert_as_full_path(documents)

@@ -57,7 +57,7 @@ from jixiao.core.indicators import EMPTY, PATH_SEPARATOR, Deduction, Indicator, 
 from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantum, to_decimal
 from jixiao.core.records import builder
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
-from jixiao.core.scoring import REGISTRY, ScoringContext
+from jixiao.core.scoring import REGISTRY, Outcome, ScoringContext
 from jixiao.core.targets import convert, parse, units_compatible
 from jixiao.io import cases
 
@@ -302,22 +302,30 @@ its printed score."""
 _NO_ROW: Row = (ZERO, (), ZERO, None)  # the row of a refused table
 Scored = tuple[Decimal, tuple[Problem, ...]]  # a score of record and what the audit says of it
 
-_MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]]]] = {}
-"""Per rule set (by id, kept alive beside its memo): method → row key → row."""
-_MEMO_LIMIT = 100_000  # rows per method, then that method's memo starts again
+Known = tuple[Outcome | None, Decimal | None, str, str | None, str | None]
+"""A method's outcome for a row's target, actual, weight, facts and parameters: the outcome, its
+score rounded by the rule set, the method's title, and the target and actual as read."""
+
+_MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]], dict[Any, dict[Any, Known]]]]
+_MEMOS = {}
+"""Per rule set (by id, kept alive beside its memos): method → row key → row, and method →
+outcome key → outcome."""
+_MEMO_LIMIT = 100_000  # rows (or outcomes) per method, then that method's memo starts again
 
 
 _RULE_SETS_KEPT = 8  # memos for this many rule sets, the oldest dropped first
 
 
-def _memo_for(rules: RuleSet) -> dict[Any, dict[tuple[Any, ...], Row]]:
+def _memos_for(
+    rules: RuleSet,
+) -> tuple[dict[Any, dict[tuple[Any, ...], Row]], dict[Any, dict[Any, Known]]]:
     held = _MEMOS.get(id(rules))
     if held is None or held[0] is not rules:
         _MEMOS.pop(id(rules), None)
         while len(_MEMOS) >= _RULE_SETS_KEPT:  # an edited rule set is a new object
             del _MEMOS[next(iter(_MEMOS))]
-        held = _MEMOS[id(rules)] = (rules, {})
-    return held[1]
+        held = _MEMOS[id(rules)] = (rules, {}, {})
+    return held[1], held[2]
 
 
 def _key_part(value: Any) -> Any:
@@ -443,7 +451,7 @@ class _Group:
         self.order = 0  # slots in depth-first order: findings come out in the full path's order
         self.counts: dict[int, int] = {}
         self.leaves = 0
-        self.memo = _memo_for(rules)
+        self.memo, self.outcomes = _memos_for(rules)
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
         self.quantum, self.rounding = quantum(rules.places, rules.rounding)  # as rules.round
         self.exact_kept = rules.rounding is not _WHOLE_DOWN  # printed_matches' own first test
@@ -655,7 +663,7 @@ class _Group:
                         rows[i] = row
                         continue
                     try:
-                        rows[i] = memo[key] = self._row(column[i])
+                        rows[i] = memo[key] = self._row(column[i], key, method)
                     except _ROW_ERRORS:
                         alive[i] = False
             rows = [_NO_ROW if row is None else row for row in rows]
@@ -893,17 +901,47 @@ class _Group:
             memo = self.memo[method] = {}
         row = memo.get(key)
         if row is None:
-            row = memo[key] = self._row(node)
+            row = memo[key] = self._row(node, key, method)
         return row[0], row[1]
 
-    def _row(self, node: Mapping[str, Any]) -> Row:
-        """A row the memo has not seen, through the real path."""
+    def _row(self, node: Mapping[str, Any], key: tuple[Any, ...], method: Any) -> Row:
+        """A row the memo has not seen. The method's outcome reads only the row's target,
+        actual, weight, facts and parameters, so it comes from a second memo keyed on those;
+        the checks of the row (:func:`audit.leaf_problems`) then read its printed score and
+        notes. A row whose outcome is new goes through the real path."""
         get = node.get
         weight = _decimal(get("weight"))
         if weight is None:
             raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
-        value, problems = self._real(node, self.plain)
-        return value, problems, weight, _decimal(get("published_score"))
+        given = _decimal(get("published_score"))
+        outcomes = self.outcomes.get(method)
+        if outcomes is None or len(outcomes) > _MEMO_LIMIT:
+            outcomes = self.outcomes[method] = {}
+        target, actual, weight_key, _, noted, reasoned, facts, params = key
+        outcome_key = (target, actual, weight_key, facts, params)
+        held = outcomes.get(outcome_key)
+        if held is None:
+            score = score_leaf(cases.indicator_from_trusted(node), (), self.plain)
+            indicator = score.indicator
+            outcomes[outcome_key] = (
+                score.outcome, score.computed, score.method, indicator.target, indicator.actual
+            )
+            value = score.value
+            problems = score_problems(score, self.rules)
+            return (ZERO if value is None else value), problems, weight, given
+        outcome, computed, title, target_text, actual_text = held
+        below_full = given is not None and given < weight
+        leaf = Leaf(
+            given, None, weight, computed, title, False, target_text, actual_text,
+            below_full and noted, below_full and reasoned, None,
+        )  # fmt: skip
+        value = computed if computed is not None else given  # manual scores take the full path
+        return (
+            (ZERO if value is None else value),
+            leaf_problems(leaf, outcome, self.rules),
+            weight,
+            given,
+        )
 
     def _execution(
         self, column: list[Any], chain: tuple[list[Any], ...], order: int
