@@ -455,6 +455,7 @@ class _Group:
         self.plain = ScoringContext(rules, None)  # no method but 执行率 reads the budget
         self.quantum, self.rounding = quantum(rules.places, rules.rounding)  # as rules.round
         self.exact_kept = rules.rounding is not _WHOLE_DOWN  # printed_matches' own first test
+        self.full_marks: dict[Decimal, Decimal] = {}  # a weight, rounded as the rules round
         self.specs = {code: MethodSpec(code, EMPTY) for code in _RATIOS}
 
     def run(self) -> list[TableAudit | None]:
@@ -584,9 +585,10 @@ class _Group:
         printed_sum: list[Decimal | None] | None = (
             None if all(map(is_, printed, repeat(None))) else [ZERO] * size
         )
-        for position in range(count):
-            child_column = list(map(itemgetter(position), kids))
-            child_values, child_weights, child_printed = self._slot(child_column, chain, below)
+        for child_column in zip(*kids, strict=True):  # the children's columns, position by position
+            child_values, child_weights, child_printed = self._slot(
+                list(child_column), chain, below
+            )
             values = list(map(add, values, child_values))
             weights = _sum(weights, child_weights)
             if printed_sum is None:
@@ -773,6 +775,7 @@ class _Group:
         positive = method == _RATIO_POSITIVE
         reverse_ratio = rules.reverse_formula is _RATIO
         decimals = _DECIMALS
+        exact_kept, full_marks = self.exact_kept, self.full_marks
         for i in range(size):
             if not alive[i]:
                 continue
@@ -822,7 +825,16 @@ class _Group:
                                     if reverse_ratio
                                     else (ONE - (a - t) / t) * weight
                                 )
-                        if exact is not None:
+                        if exact is not None and met and exact_kept and given == weight:
+                            # full points printed for a target met: what _as_printed and
+                            # _achieved give (no finding), without the calls
+                            full = full_marks.get(weight)
+                            if full is None:
+                                full = full_marks[weight] = weight.quantize(
+                                    self.quantum, rounding=self.rounding
+                                )
+                            scored = (full, ())
+                        elif exact is not None:
                             note, rationale = notes[i], rationales[i]
                             noted = bool(note and note.strip())
                             reasoned = bool(rationale and rationale.strip())
