@@ -69,6 +69,8 @@ _FOLD = str.maketrans(
     | {"．": ".", "＋": "+", "／": "/"}
 )
 
+_FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -138,7 +140,9 @@ def _clean(raw: str) -> str:
 
 
 def _compact(text: str) -> str:
-    return "".join(text.translate(_FOLD).split())
+    if _FOLDABLE.search(text):  # translate looks every character up: only when one folds
+        text = text.translate(_FOLD)
+    return "".join(text.split())
 
 
 def _unit(unit: str | None) -> str:
