@@ -118,6 +118,50 @@ def test_the_memo_keeps_written_places_apart() -> None:
     assert_as_full_path(documents + changed)
 
 
+def _reprinted(document: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The same table with other printed scores and notes on its leaves: the same targets,
+    actuals, weights, facts and parameters, so the same outcomes."""
+    changed = copy.deepcopy(document)
+    for leaf in leaves(changed):
+        if leaf.get("method") == "execution":
+            continue
+        given = Decimal(str(leaf.get("published_score", 0)))
+        leaf["published_score"] = rng.choice(
+            (given - 1, given - Decimal("0.5"), Decimal(leaf["weight"]) + 1, given, 0)
+        )
+        if rng.random() < 0.5:
+            leaf.pop("deviation_note", None)
+        else:
+            leaf["deviation_note"] = "部分工作未按计划完成"
+    return changed
+
+
+def test_a_row_met_again_with_other_figures_takes_its_outcome_from_the_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A row the row memo has not seen, whose target, actual, weight, facts and parameters
+    it has, is answered from the method's outcome kept for them and the audit's leaf checks,
+    as the full path answers it."""
+    grouped_audit._MEMOS.clear()
+    documents = generated(120, seed=17, error_rate=1.0)
+    audit_documents(documents, by_name)  # the outcomes are kept
+    rng = random.Random(4)
+    reprinted = [_reprinted(document, rng) for document in documents]
+    scored: list[str] = []
+    real_score_leaf = grouped_audit.score_leaf
+
+    def counting(indicator: Any, path: Any, ctx: Any) -> Any:
+        scored.append(indicator.method.code if indicator.method else "")
+        return real_score_leaf(indicator, path, ctx)
+
+    monkeypatch.setattr(grouped_audit, "score_leaf", counting)
+    grouped = assert_as_full_path(reprinted)
+    assert all(answer.grouped for answer in grouped)
+    assert sum(len(answer.findings) for answer in grouped) > len(reprinted)
+    # the full path's own scoring (in assert_as_full_path) does not go through this module
+    assert [code for code in scored if code != "execution"] == []
+
+
 def seed_documents() -> list[tuple[str, dict[str, Any]]]:
     found = []
     for path in SEEDS:

@@ -178,6 +178,7 @@ _PLAIN = re.compile(
     r"(?P<suffix>及以上|及以下|以上|以下|以内)?"
 )
 
+
 def _read(text: str | None) -> Expression:
     """Read one cell; ``None`` and ``""`` give an empty qualitative expression."""
     raw = text or ""

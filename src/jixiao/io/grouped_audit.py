@@ -306,8 +306,10 @@ Known = tuple[Outcome | None, Decimal | None, str, str | None, str | None]
 """A method's outcome for a row's target, actual, weight, facts and parameters: the outcome, its
 score rounded by the rule set, the method's title, and the target and actual as read."""
 
-_MEMOS: dict[int, tuple[RuleSet, dict[Any, dict[tuple[Any, ...], Row]], dict[Any, dict[Any, Known]]]]
-_MEMOS = {}
+RowMemo = dict[Any, dict[tuple[Any, ...], Row]]  # method → row key → row
+OutcomeMemo = dict[Any, dict[tuple[Any, ...], Known]]  # method → outcome key → outcome
+
+_MEMOS: dict[int, tuple[RuleSet, RowMemo, OutcomeMemo]] = {}
 """Per rule set (by id, kept alive beside its memos): method → row key → row, and method →
 outcome key → outcome."""
 _MEMO_LIMIT = 100_000  # rows (or outcomes) per method, then that method's memo starts again
@@ -316,9 +318,7 @@ _MEMO_LIMIT = 100_000  # rows (or outcomes) per method, then that method's memo 
 _RULE_SETS_KEPT = 8  # memos for this many rule sets, the oldest dropped first
 
 
-def _memos_for(
-    rules: RuleSet,
-) -> tuple[dict[Any, dict[tuple[Any, ...], Row]], dict[Any, dict[Any, Known]]]:
+def _memos_for(rules: RuleSet) -> tuple[RowMemo, OutcomeMemo]:
     held = _MEMOS.get(id(rules))
     if held is None or held[0] is not rules:
         _MEMOS.pop(id(rules), None)
@@ -791,7 +791,7 @@ class _Group:
                     given = _decimal(raw_given)
                 weights[i] = weight
                 printed[i] = given
-                scored = None
+                scored: Scored | None = None
                 target, actual = targets[i], actuals[i]
                 if given is not None and target and actual and not params[i]:
                     if type(target) is not str:
@@ -936,7 +936,11 @@ class _Group:
             score = score_leaf(cases.indicator_from_trusted(node), (), self.plain)
             indicator = score.indicator
             outcomes[outcome_key] = (
-                score.outcome, score.computed, score.method, indicator.target, indicator.actual
+                score.outcome,
+                score.computed,
+                score.method,
+                indicator.target,
+                indicator.actual,
             )
             value = score.value
             problems = score_problems(score, self.rules)
