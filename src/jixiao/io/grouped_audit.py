@@ -10,8 +10,11 @@ layout: one template filled in by many units. So this module
   column at a time, and parents add their children's columns;
 * answers each leaf row from a memo keyed on everything the row's score and checks read (method,
   parameters, facts, target, actual, weight, printed score, whether a note or rationale is
-  written). A row seen for the first time goes through the real path: its indicator,
-  :func:`jixiao.core.evaluation.score_leaf` and :func:`jixiao.core.audit.score_problems`;
+  written). A row seen for the first time takes its method's outcome from a second memo keyed
+  on what the outcome reads (target, actual, weight, facts, parameters) and is checked by
+  :func:`jixiao.core.audit.leaf_problems`; only a new outcome goes through the real path: its
+  indicator, :func:`jixiao.core.evaluation.score_leaf` and
+  :func:`jixiao.core.audit.score_problems`;
 * scores the two ratio methods and the execution row by their formulas (the arithmetic of
   :mod:`jixiao.core.scoring.ratios`), inline. A row whose printed score the formula gives is
   checked by :func:`jixiao.core.audit.achievement_problems` (the audit's own code); a row with
