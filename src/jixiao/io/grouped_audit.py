@@ -811,7 +811,7 @@ class _Group:
                                 if units_compatible(t_unit, a_unit)
                                 else None
                             )
-                        exact = None
+                        exact = met = None  # met is set wherever exact is
                         if a is None:
                             pass  # UNIT_MISMATCH
                         elif positive:
