@@ -321,6 +321,14 @@ _MEMO_LIMIT = 100_000  # rows (or outcomes) per method, then that method's memo 
 _RULE_SETS_KEPT = 8  # memos for this many rule sets, the oldest dropped first
 
 
+def _bounded(memos: dict[Any, dict[Any, Any]], method: Any) -> dict[Any, Any]:
+    """``memos[method]``, started again when it has grown past :data:`_MEMO_LIMIT`."""
+    memo = memos.get(method)
+    if memo is None or len(memo) > _MEMO_LIMIT:
+        memo = memos[method] = {}
+    return memo
+
+
 def _memos_for(rules: RuleSet) -> tuple[RowMemo, OutcomeMemo]:
     held = _MEMOS.get(id(rules))
     if held is None or held[0] is not rules:
@@ -650,9 +658,7 @@ class _Group:
         up the same way, and only the rows the memo has not seen are computed one by one. A
         column with a cell of an unexpected kind is read again row by row.
         """
-        memo = self.memo.get(method)
-        if memo is None or len(memo) > _MEMO_LIMIT:
-            memo = self.memo[method] = {}
+        memo: dict[tuple[Any, ...], Row] = _bounded(self.memo, method)
         try:
             keys = self._keys(column, method)
             rows: list[Row | None] = list(map(memo.get, keys))
@@ -880,11 +886,32 @@ class _Group:
         outcome = scoring.outcome(indicator, weight, self.plain)
         value = outcome.value
         computed = None if value is None else self.rules.round(max(ZERO, min(weight, value)))
+        problems = self._leaf_problems(
+            outcome, computed, scoring.title, weight, given, target, actual, noted, reasoned
+        )
+        return (ZERO if computed is None else computed), problems
+
+    def _leaf_problems(
+        self,
+        outcome: Outcome | None,
+        computed: Decimal | None,
+        title: str,
+        weight: Decimal,
+        given: Decimal | None,
+        target: str | None,
+        actual: str | None,
+        noted: bool,
+        reasoned: bool,
+    ) -> tuple[Problem, ...]:
+        """The audit's checks of a leaf row (no manual score, not 执行率) whose method's outcome
+        is known: the :class:`audit.Leaf` that ``_leaf_of`` would make, and
+        :func:`audit.leaf_problems`."""
+        below_full = given is not None and given < weight
         leaf = Leaf(
-            given, None, weight, computed, scoring.title, False, target, actual, noted,
-            reasoned, None,
+            given, None, weight, computed, title, False, target, actual,
+            below_full and noted, below_full and reasoned, None,
         )  # fmt: skip
-        return (ZERO if computed is None else computed), leaf_problems(leaf, outcome, self.rules)
+        return leaf_problems(leaf, outcome, self.rules)
 
     def _achieved(
         self,
@@ -911,9 +938,7 @@ class _Group:
     def _looked_up(self, node: Mapping[str, Any], method: Any) -> Scored:
         """A row from the memo, or through the real path (and then kept in the memo)."""
         key = _row_key(node)
-        memo = self.memo.get(method)
-        if memo is None or len(memo) > _MEMO_LIMIT:
-            memo = self.memo[method] = {}
+        memo: dict[tuple[Any, ...], Row] = _bounded(self.memo, method)
         row = memo.get(key)
         if row is None:
             row = memo[key] = self._row(node, key, method)
@@ -929,9 +954,7 @@ class _Group:
         if weight is None:
             raise _RefusedRowError  # LEAF_WITHOUT_WEIGHT: the full path reports it
         given = _decimal(get("published_score"))
-        outcomes = self.outcomes.get(method)
-        if outcomes is None or len(outcomes) > _MEMO_LIMIT:
-            outcomes = self.outcomes[method] = {}
+        outcomes: dict[tuple[Any, ...], Known] = _bounded(self.outcomes, method)
         target, actual, weight_key, _, noted, reasoned, facts, params = key
         outcome_key = (target, actual, weight_key, facts, params)
         held = outcomes.get(outcome_key)
@@ -949,18 +972,11 @@ class _Group:
             problems = score_problems(score, self.rules)
             return (ZERO if value is None else value), problems, weight, given
         outcome, computed, title, target_text, actual_text = held
-        below_full = given is not None and given < weight
-        leaf = Leaf(
-            given, None, weight, computed, title, False, target_text, actual_text,
-            below_full and noted, below_full and reasoned, None,
-        )  # fmt: skip
-        value = computed if computed is not None else given  # manual scores take the full path
-        return (
-            (ZERO if value is None else value),
-            leaf_problems(leaf, outcome, self.rules),
-            weight,
-            given,
+        problems = self._leaf_problems(
+            outcome, computed, title, weight, given, target_text, actual_text, noted, reasoned
         )
+        value = computed if computed is not None else given  # manual scores take the full path
+        return (ZERO if value is None else value), problems, weight, given
 
     def _execution(
         self, column: list[Any], chain: tuple[list[Any], ...], order: int
