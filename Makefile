@@ -1,13 +1,16 @@
 # Two commands: `make run` and `make test`. Everything they need is installed here.
-PYTHON ?= python3
+# Debian's own python3.11 when there is one: it is built with profile-guided optimisation, and the
+# batch audit runs about 9 % faster on it than on an unoptimised build (bench/README.md).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+COMPILED := $(VENV)/jixiao-compiled/manifest.json
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup system-deps test-deps messages run audit-seeds test lint typecheck contracts migrations unit unit-postgres bench clean
+.PHONY: setup system-deps test-deps messages run audit-seeds test lint typecheck contracts migrations unit unit-pure unit-postgres bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(COMPILED)
 
 # Debian packages, installed with apt-get when root and missing. To run: a CJK font (PDFs show
 # Chinese), gettext to compile the translation catalogs, LibreOffice to turn the Word tables
@@ -15,6 +18,8 @@ setup: $(STAMP)
 # check PDFs.
 RUN_DEBS := fonts-noto-cjk gettext libreoffice-writer-nogui
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+# To set up: venv for Debian's python3.11, and a C compiler with its headers for jixiao.compiled.
+BUILD_DEBS := python3.11-venv python3.11-dev gcc
 
 define install_debs
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -36,11 +41,20 @@ $(VENV)/.run-deps:
 $(VENV)/.test-deps:
 	$(call install_debs,$(TEST_DEBS))
 
-$(STAMP): pyproject.toml
+$(VENV)/.build-deps:
+	$(call install_debs,$(BUILD_DEBS))
+
+$(STAMP): pyproject.toml | $(VENV)/.build-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q uv==0.13.9
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev,compiled]'
 	touch $(STAMP)
+
+# The hot modules compiled with Cython (src/jixiao/compiled.py), again whenever a source changes;
+# a copy whose source has changed since is never loaded, so a stale build only costs speed.
+$(COMPILED): $(STAMP) src/jixiao/compiled.py src/jixiao/io/grouped_audit.py src/jixiao/io/grouped_audit.pxd \
+		src/jixiao/io/cases.py $(wildcard src/jixiao/core/*.py src/jixiao/core/scoring/*.py)
+	$(BIN)/jixiao-compile
 
 ## messages: compile the translation catalogs (zh-hans is the source language; English is a catalog)
 messages: setup system-deps
@@ -77,6 +91,10 @@ contracts: setup
 unit: setup test-deps messages
 	env -u DATABASE_URL $(BIN)/pytest -n 2
 
+## unit-pure: the core and io tests again on the sources alone, as they run where nothing is compiled
+unit-pure: setup
+	JIXIAO_PURE=1 env -u DATABASE_URL $(BIN)/pytest -n 2 tests/core tests/io tests/test_compiled.py
+
 ## unit-postgres: the same suite on PostgreSQL at $TEST_DATABASE_URL (a role with CREATEDB:
 ## pytest-django creates test_<name>_gw0, test_<name>_gw1, ... one per xdist worker, and drops them)
 unit-postgres: setup test-deps messages
@@ -90,7 +108,7 @@ migrations: setup
 ## test: the checks, the suite on SQLite, and then, only when TEST_DATABASE_URL is set (CI sets it
 ## in .ci/run after starting its own PostgreSQL), the same suite on PostgreSQL. Locally without
 ## that variable `make test` runs on SQLite only.
-test: lint typecheck contracts migrations unit
+test: lint typecheck contracts migrations unit unit-pure
 ifneq ($(strip $(TEST_DATABASE_URL)),)
 	$(MAKE) --no-print-directory unit-postgres
 else

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import platform
 import pstats
 import random
@@ -42,6 +43,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from jixiao import compiled
 from jixiao.core import targets
 from jixiao.core.audit import audit_case
 from jixiao.core.case import Case
@@ -766,6 +768,20 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def build_line() -> str:
+    """Whether the hot modules run as compiled copies (jixiao.compiled) or from source."""
+    running = compiled.in_use()
+    if len(running) == len(compiled.MODULES):
+        return f"compiled: all {len(running)} hot modules (jixiao.compiled, Cython)"
+    if running:
+        sources = sorted(set(compiled.MODULES) - set(running))
+        return (
+            f"compiled: {len(running)} of {len(compiled.MODULES)} (sources: {', '.join(sources)})"
+        )
+    why = "JIXIAO_PURE is set" if os.environ.get("JIXIAO_PURE") else "no current build"
+    return f"sources: nothing compiled ({why})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     sizes = list(QUICK_SIZES) if args.quick else args.sizes
@@ -775,6 +791,7 @@ def main(argv: list[str] | None = None) -> int:
         f"python:  {platform.python_implementation()} {platform.python_version()}"
         f" ({sys.executable})"
     )
+    print(f"build:   {build_line()}")
     print(f"goal:    ≥ {GOAL:,} leaf indicators/s for parse + score + audit")
     print(
         f"data:    {LEAVES} leaves per evaluation, seed {args.seed}, mode {args.mode},"
