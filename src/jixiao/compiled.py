@@ -180,4 +180,3 @@ def main() -> int:
     binaries = build()
     print(f"jixiao.compiled: {len(binaries)} modules compiled into {HOME}")
     return 0
-
