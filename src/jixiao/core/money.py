@@ -73,7 +73,7 @@ def quantize(value: Decimal, places: int = 2, mode: Rounding = Rounding.HALF_UP)
         exponent, rounding = _QUANTA[places, mode]
     except KeyError:
         exponent, rounding = _QUANTA.setdefault((places, mode), _quantum(places, mode))
-    return value.quantize(exponent, rounding=rounding)
+    return value.quantize(exponent, rounding)  # positional: no keyword dict per call
 
 
 def quantum(places: int, mode: Rounding) -> tuple[Decimal, str]:

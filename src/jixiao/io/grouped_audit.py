@@ -840,7 +840,7 @@ class _Group:
                             full = full_marks.get(weight)
                             if full is None:
                                 full = full_marks[weight] = weight.quantize(
-                                    self.quantum, rounding=self.rounding
+                                    self.quantum, self.rounding
                                 )
                             scored = (full, ())
                         elif exact is not None:
@@ -1052,7 +1052,7 @@ class _Group:
         if given > weight or given < ZERO:
             return None
         clamped = weight if exact > weight else ZERO if exact < ZERO else exact
-        rounded = clamped.quantize(self.quantum, rounding=self.rounding)
+        rounded = clamped.quantize(self.quantum, self.rounding)
         if (
             (clamped == given and self.exact_kept)  # full points, as a rule
             or (rounded == given and given.same_quantum(rounded))  # as the rules round it
