@@ -182,15 +182,17 @@ _PLAIN = re.compile(
 def _read(text: str | None) -> Expression:
     """Read one cell; ``None`` and ``""`` give an empty qualitative expression."""
     raw = text or ""
-    compact = _compact(_clean(raw))
-    plain = _PLAIN.fullmatch(compact)
-    if plain is not None:
-        word, sym, n1, m1, u1, suffix = plain.groups()
-        written = sym or word or suffix  # as _quantitative: a symbol beats a word beats 以上
-        comparator = _COMPARATORS[written] if written else Comparator.EQ
-        value = _scale(Decimal(n1), _MAGNITUDES[m1]) if m1 else Decimal(n1)
-        return _expression(raw, comparator, value, None, u1 or "", "", bool(written), False)
-    return _read_grammar(raw, compact)
+    plain = _PLAIN.fullmatch(raw)  # a plain cell is already clean and compact
+    if plain is None:
+        compact = _compact(_clean(raw))
+        plain = _PLAIN.fullmatch(compact)
+        if plain is None:
+            return _read_grammar(raw, compact)
+    word, sym, n1, m1, u1, suffix = plain.groups()
+    written = sym or word or suffix  # as _quantitative: a symbol beats a word beats 以上
+    comparator = _COMPARATORS[written] if written else Comparator.EQ
+    value = _scale(Decimal(n1), _MAGNITUDES[m1]) if m1 else Decimal(n1)
+    return _expression(raw, comparator, value, None, u1 or "", "", bool(written), False)
 
 
 def _read_grammar(raw: str, compact: str) -> Expression:
