@@ -109,5 +109,10 @@ def test_the_hot_modules_run_compiled_exactly_when_built_for_this_interpreter() 
     """``make setup`` compiles them; ``make unit-pure`` runs the sources (JIXIAO_PURE=1)."""
     for name in compiled.MODULES:
         importlib.import_module(name)
-    built = (compiled.HOME / compiled.MANIFEST).is_file() and not os.environ.get("JIXIAO_PURE")
+    manifest = compiled.HOME / compiled.MANIFEST
+    built = (
+        manifest.is_file()
+        and json.loads(manifest.read_text(encoding="utf-8")).get("abi") == compiled._abi()
+        and not os.environ.get("JIXIAO_PURE")
+    )
     assert compiled.in_use() == (list(compiled.MODULES) if built else [])
