@@ -13,8 +13,7 @@ layout: one template filled in by many units. So this module
   written). A row seen for the first time takes its method's outcome from a second memo keyed
   on what the outcome reads (target, actual, weight, facts, parameters) and is checked by
   :func:`jixiao.core.audit.leaf_problems`; only a new outcome goes through the real path: its
-  indicator, :func:`jixiao.core.evaluation.score_leaf` and
-  :func:`jixiao.core.audit.score_problems`;
+  indicator and :func:`jixiao.core.evaluation.score_leaf`;
 * scores the two ratio methods and the execution row by their formulas (the arithmetic of
   :mod:`jixiao.core.scoring.ratios`), inline. A row whose printed score the formula gives is
   checked by :func:`jixiao.core.audit.achievement_problems` (the audit's own code); a row with
@@ -948,7 +947,7 @@ class _Group:
         """A row the memo has not seen. The method's outcome reads only the row's target,
         actual, weight, facts and parameters, so it comes from a second memo keyed on those;
         the checks of the row (:func:`audit.leaf_problems`) then read its printed score and
-        notes. A row whose outcome is new goes through the real path."""
+        notes. A new outcome comes from the real path (its indicator and ``score_leaf``)."""
         get = node.get
         weight = _decimal(get("weight"))
         if weight is None:
@@ -961,16 +960,13 @@ class _Group:
         if held is None:
             score = score_leaf(cases.indicator_from_trusted(node), (), self.plain)
             indicator = score.indicator
-            outcomes[outcome_key] = (
+            held = outcomes[outcome_key] = (
                 score.outcome,
                 score.computed,
                 score.method,
                 indicator.target,
                 indicator.actual,
             )
-            value = score.value
-            problems = score_problems(score, self.rules)
-            return (ZERO if value is None else value), problems, weight, given
         outcome, computed, title, target_text, actual_text = held
         problems = self._leaf_problems(
             outcome, computed, title, weight, given, target_text, actual_text, noted, reasoned
