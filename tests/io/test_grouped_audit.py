@@ -309,6 +309,27 @@ def test_cells_of_other_kinds_are_read_row_by_row() -> None:
     assert_as_full_path(documents)
 
 
+class _Row(dict[str, Any]):
+    """A dict subclass, as the case reader's line-numbered mappings are."""
+
+
+def _as_subclass(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        _Row(node, children=_as_subclass(node["children"])) if "children" in node else _Row(node)
+        for node in nodes
+    ]
+
+
+def test_rows_of_a_dict_subclass_beside_plain_ones_answer_as_the_full_path() -> None:
+    """A slot's column mixes plain dicts and a subclass: both are read (the compiled copy
+    looks plain dicts up directly, and the others through ``dict.get``)."""
+    documents = generated(30, seed=13, error_rate=2.0)
+    for document in documents[::2]:
+        document["indicators"] = _as_subclass(document["indicators"])
+    grouped = assert_as_full_path(documents)
+    assert all(answer.grouped for answer in grouped)
+
+
 def test_a_cell_the_full_path_cannot_read_fails_the_same_way() -> None:
     documents = generated(10, seed=10, error_rate=0.0)
     leaves(documents[4])[5]["deviation_note"] = 5
