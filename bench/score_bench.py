@@ -562,7 +562,7 @@ def measure(
     rng = random.Random(seed)
     count = max(1, round(size / LEAVES))
     targets._parse.cache_clear()  # each size starts cold
-    grouped_audit._MEMOS.clear()
+    grouped_audit.forget()
     rules_by_name: dict[str, RuleSet] = {}
     for documents in chunks(count, chunk, rng, errors):
         for document in documents:

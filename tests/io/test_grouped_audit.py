@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib.util
 import random
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -16,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import jixiao.core.scoring
 from jixiao.core.audit import Code
-from jixiao.core.rules import RuleSet
+from jixiao.core.rules import ReverseFormula, RuleSet
 from jixiao.core.scoring import MethodInputError
 from jixiao.io import cases, grouped_audit, rulesets
 from jixiao.io.grouped_audit import TableAudit, audit_documents
@@ -142,7 +145,7 @@ def test_a_row_met_again_with_other_figures_takes_its_outcome_from_the_memo(
     """A row the row memo has not seen, whose target, actual, weight, facts and parameters
     it has, is answered from the method's outcome kept for them and the audit's leaf checks,
     as the full path answers it."""
-    grouped_audit._MEMOS.clear()
+    grouped_audit.forget()
     documents = generated(120, seed=17, error_rate=1.0)
     audit_documents(documents, by_name)  # the outcomes are kept
     rng = random.Random(4)
@@ -397,3 +400,37 @@ def test_memos_are_kept_for_a_few_rule_sets_and_parameter_numbers_are_never_reus
         grouped_audit._memos_for(copy_of)
         assert len(grouped_audit._MEMOS) <= grouped_audit._RULE_SETS_KEPT
     assert_as_full_path(documents)
+
+
+def test_rule_sets_that_score_alike_share_their_methods_outcomes() -> None:
+    """``zhejiang`` is ``national`` with grade caps: a row's outcome is the same under both,
+    so it is worked out once; its checks are still each rule set's own."""
+    national, zhejiang = rulesets.load("national"), rulesets.load("zhejiang")
+    linear = dataclasses.replace(national, reverse_formula=ReverseFormula.LINEAR)
+    grouped_audit.forget()
+    assert grouped_audit._memos_for(national)[1] is grouped_audit._memos_for(zhejiang)[1]
+    assert grouped_audit._memos_for(linear)[1] is not grouped_audit._memos_for(national)[1]
+    assert grouped_audit._memos_for(national)[0] is not grouped_audit._memos_for(zhejiang)[0]
+    documents = generated(40, seed=14, error_rate=2.0)
+    for document in documents:
+        document["rules"] = "zhejiang"
+    twins = copy.deepcopy(documents)
+    for document in twins:
+        document["rules"] = "national"
+    assert_as_full_path(documents + twins)
+
+
+SCORING = Path(jixiao.core.scoring.__file__).parent
+
+
+def test_no_scoring_method_reads_a_rule_set_field_that_only_grades_or_names() -> None:
+    """What lets rule sets share outcomes (grouped_audit._scoring_key): the methods read none
+    of the fields it leaves out."""
+    left_out = "|".join(sorted(grouped_audit._GRADE_ONLY | {"grade_for", "best_grade_allowed"}))
+    pattern = re.compile(rf"rules\.({left_out})\b")
+    sources = sorted(SCORING.glob("*.py"))
+    assert len(sources) >= 4
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        assert not pattern.search(text), f"{source.name} reads {pattern.search(text)}"
+    assert "rules.round" in (SCORING / "ratios.py").read_text(encoding="utf-8")  # it does read

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from itertools import count, repeat
 from operator import add, and_, is_, itemgetter
@@ -313,11 +313,34 @@ OutcomeMemo = dict[Any, dict[tuple[Any, ...], Known]]  # method → outcome key 
 
 _MEMOS: dict[int, tuple[RuleSet, RowMemo, OutcomeMemo]] = {}
 """Per rule set (by id, kept alive beside its memos): method → row key → row, and method →
-outcome key → outcome."""
+outcome key → outcome. Rule sets that score alike share the outcomes (:func:`_scoring_key`)."""
+_OUTCOMES: dict[tuple[Any, ...], OutcomeMemo] = {}  # scoring key → method → outcome key → …
 _MEMO_LIMIT = 100_000  # rows (or outcomes) per method, then that method's memo starts again
 
 
 _RULE_SETS_KEPT = 8  # memos for this many rule sets, the oldest dropped first
+
+_GRADE_ONLY = frozenset(
+    {"name", "version", "title", "regions", "years", "label", "grade_bands", "grade_caps"}
+)
+"""The rule-set fields no scoring method reads, only the grade, the names and the choice of
+rule set (tests/io/test_grouped_audit.py checks the scoring code for them)."""
+
+
+def _scoring_key(rules: RuleSet) -> tuple[Any, ...]:
+    """Every field a method's outcome (and the score it rounds to) may read: ``zhejiang``
+    differs from ``national`` only in its grade caps, so the two share their outcomes."""
+    return tuple(
+        (field.name, _freeze(getattr(rules, field.name)))
+        for field in fields(rules)
+        if field.name not in _GRADE_ONLY
+    )
+
+
+def forget() -> None:
+    """Drop every memo, so that the next batch starts cold (the benchmark, the tests)."""
+    _MEMOS.clear()
+    _OUTCOMES.clear()
 
 
 def _bounded(memos: dict[Any, dict[Any, Any]], method: Any) -> dict[Any, Any]:
@@ -334,7 +357,13 @@ def _memos_for(rules: RuleSet) -> tuple[RowMemo, OutcomeMemo]:
         _MEMOS.pop(id(rules), None)
         while len(_MEMOS) >= _RULE_SETS_KEPT:  # an edited rule set is a new object
             del _MEMOS[next(iter(_MEMOS))]
-        held = _MEMOS[id(rules)] = (rules, {}, {})
+        key = _scoring_key(rules)
+        outcomes = _OUTCOMES.get(key)
+        if outcomes is None:
+            while len(_OUTCOMES) >= _RULE_SETS_KEPT:
+                del _OUTCOMES[next(iter(_OUTCOMES))]
+            outcomes = _OUTCOMES[key] = {}
+        held = _MEMOS[id(rules)] = (rules, {}, outcomes)
     return held[1], held[2]
 
 
