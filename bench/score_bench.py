@@ -490,6 +490,7 @@ class Run:
         default_factory=lambda: {"target": set(), "actual": set()}
     )
     cache: Any = None
+    quantities: Any = None  # targets.quantity's cache (the ratio rows' cells)
     findings: Counter[str] = field(default_factory=Counter)
     maxrss_mb: float = 0.0
     wall: float = 0.0  # the whole run, generation and bookkeeping included
@@ -562,6 +563,7 @@ def measure(
     rng = random.Random(seed)
     count = max(1, round(size / LEAVES))
     targets._parse.cache_clear()  # each size starts cold
+    targets._quantities.cache_clear()
     grouped_audit.forget()
     rules_by_name: dict[str, RuleSet] = {}
     for documents in chunks(count, chunk, rng, errors):
@@ -634,6 +636,7 @@ def measure(
                 run.cells += 1
         run.evaluations += len(documents)
     run.cache = targets._parse.cache_info()
+    run.quantities = targets._quantities.cache_info()
     run.wall = time.perf_counter() - began
     run.maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return run
@@ -675,6 +678,13 @@ def describe(run: Run) -> None:
         f"  targets.parse cache (maxsize {cache.maxsize}): {calls:,} calls,"
         f" {cache.misses:,} misses, hit rate {hit:.1%}"
     )
+    if run.quantities is not None and run.quantities.hits + run.quantities.misses:
+        quantities = run.quantities
+        asked = quantities.hits + quantities.misses
+        print(
+            f"  targets.quantity cache (maxsize {quantities.maxsize}): {asked:,} calls,"
+            f" {quantities.misses:,} misses, hit rate {quantities.hits / asked:.1%}"
+        )
     total = sum(run.findings.values())
     top = ", ".join(f"{code} {n:,}" for code, n in run.findings.most_common())
     print(f"  findings: {total:,} ({total / run.evaluations:.2f} per evaluation): {top}")

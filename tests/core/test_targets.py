@@ -385,3 +385,34 @@ def test_the_plain_shortcut_reads_as_the_grammar_does(text: str) -> None:
 )  # fmt: skip
 def test_the_plain_shortcut_on_the_seed_forms(text: str) -> None:
     assert targets._read(text) == _by_grammar(text)
+
+
+# --- quantity: parse's number and unit, without the Expression ----------------------------------
+
+
+def _exactly(value: Decimal | None) -> object:
+    return None if value is None else value.as_tuple()  # the written places count too
+
+
+def _as_parsed(text: str | None) -> tuple[object, str]:
+    expression = targets.parse(text)
+    return _exactly(expression.value), expression.unit
+
+
+@settings(max_examples=500)
+@given(plain_cells())
+def test_quantity_is_what_parse_reads(text: str) -> None:
+    value, unit = targets.quantity(text)
+    assert (_exactly(value), unit) == _as_parsed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None, "", "95", "≥90%", ">150000", "1374家", "61.1亿元", "》10亿", "4.5万", "80%-90%",
+        "1小时以内响应", "健全", "＞＝85％", " 95 ", "95。", "满意度99%以上", "10个县市区，80余家单位部门",
+    ],
+)  # fmt: skip
+def test_quantity_on_the_seed_forms(text: str | None) -> None:
+    value, unit = targets.quantity(text)
+    assert (_exactly(value), unit) == _as_parsed(text)

@@ -191,8 +191,23 @@ def _read(text: str | None) -> Expression:
     word, sym, n1, m1, u1, suffix = plain.groups()
     written = sym or word or suffix  # as _quantitative: a symbol beats a word beats 以上
     comparator = _COMPARATORS[written] if written else Comparator.EQ
-    value = _scale(Decimal(n1), _MAGNITUDES[m1]) if m1 else Decimal(n1)
-    return _expression(raw, comparator, value, None, u1 or "", "", bool(written), False)
+    return _expression(
+        raw, comparator, _plain_value(n1, m1), None, u1 or "", "", bool(written), False
+    )
+
+
+def _plain_value(n1: str, m1: str | None) -> Decimal:
+    return _scale(Decimal(n1), _MAGNITUDES[m1]) if m1 else Decimal(n1)
+
+
+def _read_quantity(text: str | None) -> tuple[Decimal | None, str]:
+    """``parse(text)``'s value and unit; a plain cell without building its Expression."""
+    plain = _PLAIN.fullmatch(text) if text else None
+    if plain is not None:
+        n1, m1, u1 = plain.group("n1", "m1", "u1")
+        return _plain_value(n1, m1), u1 or ""
+    expression = parse(text)
+    return expression.value, expression.unit
 
 
 def _read_grammar(raw: str, compact: str) -> Expression:
@@ -217,8 +232,14 @@ if TYPE_CHECKING:
         """Read one cell; ``None`` and ``""`` give an empty qualitative expression."""
 
     _parse: _lru_cache_wrapper[Expression]  # the same cache, for cache_info()/cache_clear()
+
+    def quantity(text: str | None) -> tuple[Decimal | None, str]:
+        """A cell's number and unit, as ``parse`` reads them (the ratio methods need no more)."""
+
+    _quantities: _lru_cache_wrapper[tuple[Decimal | None, str]]
 else:  # the same cells come back table after table: each distinct text is read once
     parse = _parse = lru_cache(maxsize=8192)(_read)
+    quantity = _quantities = lru_cache(maxsize=8192)(_read_quantity)
 
 
 def _quantitative(raw: str, match: re.Match[str], text: str) -> Expression:

@@ -60,7 +60,7 @@ from jixiao.core.money import HUNDRED, ONE, ZERO, Rounding, quantum, to_decimal
 from jixiao.core.records import builder
 from jixiao.core.rules import ExecutionDenominator, ReverseFormula, RuleSet, worse_grade
 from jixiao.core.scoring import REGISTRY, Outcome, ScoringContext
-from jixiao.core.targets import convert, parse, units_compatible
+from jixiao.core.targets import convert, quantity, units_compatible
 from jixiao.io import cases
 
 __all__ = ["TableAudit", "audit_documents"]
@@ -855,10 +855,9 @@ class _Group:
                         target = str(target)
                     if type(actual) is not str:
                         actual = str(actual)
-                    expression_t, expression_a = parse(target), parse(actual)
-                    t, a = expression_t.value, expression_a.value
+                    t, t_unit = quantity(target)
+                    a, a_unit = quantity(actual)
                     if t is not None and a is not None:
-                        t_unit, a_unit = expression_t.unit, expression_a.unit
                         if t_unit != a_unit and t_unit and a_unit:
                             a = (
                                 convert(a, a_unit, t_unit)
