@@ -65,7 +65,9 @@ def leaf(
     )
 
 
-def ratio(name: str, target: str, actual: str, weight: str, published: str, **kw: Any) -> Indicator:
+def ratio(
+    name: str, target: str, actual: str, weight: str, published: str | None, **kw: Any
+) -> Indicator:
     """A 正向比率 row with its printed score (the audit's tests)."""
     return leaf(
         name,

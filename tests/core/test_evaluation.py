@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+import builders
 from builders import budget, ctx, group, leaf, national, tree, zhejiang
 from jixiao.core.evaluation import Source, evaluate, score_leaf, worse_grade
 from jixiao.core.indicators import Deduction, Indicator
@@ -26,16 +27,10 @@ def ratio(
     manual: tuple[str, str] | None = None,
     not_applicable: bool = False,
 ) -> Indicator:
-    """A 正向比率 leaf: min(actual / target, 1) × weight."""
-    return leaf(
-        name,
-        weight=weight,
-        target=target,
-        actual=actual,
-        method="ratio_positive",
-        published=published,
-        manual=manual,
-        not_applicable=not_applicable,
+    """A 正向比率 leaf, min(actual / target, 1) × weight: :func:`builders.ratio` with the
+    arguments in the seed tables' column order (weight first)."""
+    return builders.ratio(
+        name, target, actual, weight, published, manual=manual, not_applicable=not_applicable
     )
 
 
